@@ -1,0 +1,115 @@
+package io.jpoll;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.channels.SelectableChannel;
+
+/**
+ * Reads the file descriptor (on Windows, the SOCKET) behind a JDK channel, once per
+ * {@link Source#of}; never on a hot path.
+ *
+ * <p>The JDK keeps it in {@code sun.nio.ch.SelChImpl.getFDVal()}, an interface of a package that
+ * java.base does not export. Two ways in, best first:
+ * <ol>
+ *   <li>when the JVM runs with {@value #EXPORT_FLAG} (or {@code =io.jpoll} on the module path),
+ *       a method handle to {@code getFDVal()}: supported, quiet, no JDK internals touched;</li>
+ *   <li>otherwise {@code sun.misc.Unsafe} reads the channel's {@code fdVal} field, so it works
+ *       with no flags on JDK 17 to 25 (JDK 24+ prints its one-time Unsafe deprecation warning).</li>
+ * </ol>
+ * When neither works the exception names the flag to add.
+ */
+final class ChannelDescriptor {
+    static final String EXPORT_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
+
+    private ChannelDescriptor() {
+    }
+
+    static int of(SelectableChannel channel) {
+        if (Exported.GET_FD_VAL != null && Exported.SEL_CH_IMPL.isInstance(channel)) {
+            try {
+                return (int) Exported.GET_FD_VAL.invoke(channel);
+            } catch (Throwable e) {
+                throw new IllegalStateException("Source.of: cannot read the fd of " + channel, e);
+            }
+        }
+        return viaUnsafe(channel);
+    }
+
+    static int viaUnsafe(SelectableChannel channel) {
+        long offset = FieldOffsets.OFFSETS.get(channel.getClass());
+        if (offset < 0) {
+            throw new IllegalArgumentException("Source.of: " + channel.getClass().getName()
+                    + " is not a JDK socket, datagram or pipe channel (no fdVal field); only the default"
+                    + " SelectorProvider's channels can be registered");
+        }
+        if (FieldOffsets.UNSAFE == null) {
+            throw new IllegalStateException("Source.of: cannot read the fd of " + channel
+                    + "; run the JVM with " + EXPORT_FLAG + " (or =io.jpoll on the module path)",
+                    FieldOffsets.FAILURE);
+        }
+        return FieldOffsets.UNSAFE.getInt(channel, offset);
+    }
+
+    /** The exported route, resolved once. */
+    private static final class Exported {
+        static final Class<?> SEL_CH_IMPL;
+        static final MethodHandle GET_FD_VAL;
+
+        static {
+            Class<?> type = null;
+            MethodHandle handle = null;
+            Module base = Object.class.getModule();
+            if (base.isExported("sun.nio.ch", ChannelDescriptor.class.getModule())) {
+                try {
+                    type = Class.forName("sun.nio.ch.SelChImpl");
+                    handle = MethodHandles.lookup().findVirtual(type, "getFDVal", MethodType.methodType(int.class));
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    type = null;
+                    handle = null;
+                }
+            }
+            SEL_CH_IMPL = type;
+            GET_FD_VAL = handle;
+        }
+    }
+
+    /** The fallback route: the offset of {@code int fdVal} per channel class, -1 when absent. */
+    private static final class FieldOffsets {
+        static final sun.misc.Unsafe UNSAFE;
+        static final Throwable FAILURE;
+
+        static {
+            sun.misc.Unsafe unsafe = null;
+            Throwable failure = null;
+            try {
+                Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                unsafe = (sun.misc.Unsafe) f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                failure = e;
+            }
+            UNSAFE = unsafe;
+            FAILURE = failure;
+        }
+
+        static final ClassValue<Long> OFFSETS = new ClassValue<>() {
+            @Override
+            protected Long computeValue(Class<?> type) {
+                for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                    try {
+                        Field f = c.getDeclaredField("fdVal");
+                        if (f.getType() == int.class && UNSAFE != null) {
+                            return UNSAFE.objectFieldOffset(f);
+                        }
+                        return f.getType() == int.class ? 0L : -1L;
+                    } catch (NoSuchFieldException e) {
+                        // keep looking in the superclass
+                    }
+                }
+                return -1L;
+            }
+        };
+    }
+}

@@ -1,0 +1,12 @@
+package io.jpoll;
+
+import java.io.IOException;
+
+/** An operation on a {@link Poll} (or its registry) after the Poll was closed. */
+public class ClosedPollException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public ClosedPollException(String operation) {
+        super(operation + ": the Poll is closed");
+    }
+}

@@ -1,0 +1,158 @@
+package io.jpoll;
+
+import io.jpoll.spi.EventSink;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The events one {@link Poll#poll} returned, read by index without allocation:
+ *
+ * <pre>{@code
+ * for (int i = 0; i < events.size(); i++) {
+ *     long token = events.token(i);
+ *     if (events.isReadable(i)) ...
+ * }
+ * }</pre>
+ *
+ * <p>Not tied to a Poll, and not thread-safe: give each polling thread its own {@code Events}.
+ * Two polls filling one {@code Events} at the same time is refused with
+ * {@link IllegalStateException}.
+ */
+public final class Events implements Iterable<Event> {
+    /** The largest capacity, 2^20 events. */
+    public static final int MAX_CAPACITY = 1 << 20;
+
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findVarHandle(Events.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final EventSink sink;
+    @SuppressWarnings("unused") // accessed through BUSY
+    private volatile int busy;
+
+    /**
+     * @param capacity the most events one poll returns, 1 to {@link #MAX_CAPACITY}
+     * @throws IllegalArgumentException if capacity is out of range
+     */
+    public Events(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException(
+                    "Events: capacity must be 1 to " + MAX_CAPACITY + ", was " + capacity);
+        }
+        sink = new EventSink(capacity);
+    }
+
+    public int capacity() {
+        return sink.capacity();
+    }
+
+    public int size() {
+        return sink.size();
+    }
+
+    public boolean isEmpty() {
+        return sink.size() == 0;
+    }
+
+    public void clear() {
+        sink.clear();
+    }
+
+    public long token(int index) {
+        return sink.token(check(index));
+    }
+
+    public boolean isReadable(int index) {
+        return has(index, EventSink.READABLE);
+    }
+
+    public boolean isWritable(int index) {
+        return has(index, EventSink.WRITABLE);
+    }
+
+    public boolean isError(int index) {
+        return has(index, EventSink.ERROR);
+    }
+
+    public boolean isReadClosed(int index) {
+        return has(index, EventSink.READ_CLOSED);
+    }
+
+    public boolean isWriteClosed(int index) {
+        return has(index, EventSink.WRITE_CLOSED);
+    }
+
+    public boolean isPriority(int index) {
+        return has(index, EventSink.PRIORITY);
+    }
+
+    /** The event at {@code index} as a value object (allocates). */
+    public Event get(int index) {
+        check(index);
+        return new Event(sink.token(index), sink.readiness(index));
+    }
+
+    @Override
+    public Iterator<Event> iterator() {
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < sink.size();
+            }
+
+            @Override
+            public Event next() {
+                if (next >= sink.size()) {
+                    throw new NoSuchElementException();
+                }
+                return get(next++);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Events[").append(size()).append('/').append(capacity());
+        for (int i = 0; i < size(); i++) {
+            sb.append(i == 0 ? ": " : ", ")
+                    .append(sink.token(i)).append('=').append(Event.describe(sink.readiness(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    private boolean has(int index, int bit) {
+        return (sink.readiness(check(index)) & bit) != 0;
+    }
+
+    private int check(int index) {
+        if (index < 0 || index >= sink.size()) {
+            throw new IndexOutOfBoundsException("Events: index " + index + " out of range, size " + sink.size());
+        }
+        return index;
+    }
+
+    /** Claims the sink for one poll; a second concurrent poll on this Events is a misuse. */
+    EventSink acquire() {
+        if (!BUSY.compareAndSet(this, 0, 1)) {
+            throw new IllegalStateException(
+                    "Poll.poll: this Events is being filled by another poll; give each polling thread its own Events");
+        }
+        sink.clear();
+        return sink;
+    }
+
+    void release() {
+        BUSY.setVolatile(this, 0);
+    }
+}

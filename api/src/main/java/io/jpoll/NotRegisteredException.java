@@ -1,0 +1,12 @@
+package io.jpoll;
+
+import java.io.IOException;
+
+/** {@link Registry#reregister} or {@link Registry#deregister} of a source this Poll does not hold. */
+public class NotRegisteredException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public NotRegisteredException(String message) {
+        super(message);
+    }
+}

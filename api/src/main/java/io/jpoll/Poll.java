@@ -1,0 +1,204 @@
+package io.jpoll;
+
+import io.jpoll.spi.Backend;
+import io.jpoll.spi.EventSink;
+import io.jpoll.spi.Selector;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A readiness event queue over the OS's own: epoll on Linux, kqueue on macOS and the BSDs, IOCP
+ * (AFD polling) on Windows.
+ *
+ * <pre>{@code
+ * try (Poll poll = Poll.open()) {
+ *     poll.registry().register(Source.of(channel), 1, Interests.READABLE);
+ *     Events events = new Events(256);
+ *     poll.poll(events, Duration.ofSeconds(1));
+ *     for (int i = 0; i < events.size(); i++) { ... events.token(i) ... }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Several threads may poll at once, each with its own {@link Events}; with
+ * {@link Trigger#ONESHOT} each readiness reaches exactly one of them.
+ */
+public final class Poll implements AutoCloseable {
+    private final String backend;
+    private final Selector selector;
+    private final Registry registry;
+    private final Gate gate = new Gate();
+    private final Set<Waker> wakers = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    private Poll(String backend, Selector selector) {
+        this.backend = backend;
+        this.selector = selector;
+        this.registry = new Registry(this, selector);
+    }
+
+    /**
+     * Opens a Poll on the best backend for this OS, or on the one named by the system property
+     * {@code jpoll.backend}.
+     *
+     * @throws IllegalArgumentException if {@code jpoll.backend} names an unknown or unsupported backend
+     * @throws IllegalStateException    if no backend on the class path supports this OS
+     * @throws NativeException          if the OS refuses (for example EMFILE)
+     */
+    public static Poll open() throws IOException {
+        return open(Backends.choose(null));
+    }
+
+    /**
+     * Opens a Poll on the named backend: {@code epoll}, {@code kqueue} or {@code iocp}.
+     *
+     * @throws IllegalArgumentException if the backend is unknown or not supported here; the message
+     *                                  lists the backends available here
+     */
+    public static Poll open(String backend) throws IOException {
+        Objects.requireNonNull(backend, "backend");
+        return open(Backends.choose(backend));
+    }
+
+    private static Poll open(Backend backend) throws IOException {
+        return new Poll(backend.name(), backend.open());
+    }
+
+    /** The backend's name: {@code epoll}, {@code kqueue} or {@code iocp}. */
+    public String backend() {
+        return backend;
+    }
+
+    /** The registry of this Poll; the same object every time. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** Whether registrations with this trigger are honoured by this Poll's backend. */
+    public boolean supports(Trigger trigger) {
+        return selector.supports(Objects.requireNonNull(trigger, "trigger"));
+    }
+
+    public boolean isOpen() {
+        return !gate.isClosed();
+    }
+
+    /**
+     * Waits for readiness and fills {@code events} with at most {@code events.capacity()} events;
+     * the rest come with the next call.
+     *
+     * @param events  cleared first, then filled
+     * @param timeout the longest wait: null waits until an event, {@link Duration#ZERO} does not
+     *                block; sub-millisecond parts round up on OSes that count milliseconds, and
+     *                durations past the OS maximum wait forever
+     * @return {@code events.size()}; 0 only when the timeout ran out or the Poll was closed
+     * @throws ClosedPollException      if the Poll is closed
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    public int poll(Events events, Duration timeout) throws IOException {
+        Objects.requireNonNull(events, "events");
+        long nanos = toNanos(timeout);
+        EventSink sink = events.acquire();
+        try {
+            if (!gate.enter()) {
+                throw new ClosedPollException("Poll.poll");
+            }
+            try {
+                selector.select(sink, nanos);
+            } finally {
+                gate.exit();
+            }
+            return sink.size();
+        } finally {
+            events.release();
+        }
+    }
+
+    /**
+     * A new waker whose {@link Waker#wake()} makes a poll report {@code token} as readable. Any
+     * number of wakers may exist per Poll.
+     */
+    public Waker waker(long token) throws IOException {
+        if (!gate.enter()) {
+            throw new ClosedPollException("Poll.waker");
+        }
+        try {
+            Waker waker = new Waker(this, token, selector.newWaker(token));
+            wakers.add(waker);
+            return waker;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Closes the Poll: threads blocked in {@link #poll} return promptly and normally, later calls
+     * throw {@link ClosedPollException}, and the OS queue and every waker are released once no
+     * thread can use them any more. Idempotent and thread-safe; every caller returns after the
+     * release.
+     */
+    @Override
+    public void close() {
+        if (!gate.close()) {
+            awaitReleased();
+            return;
+        }
+        try {
+            selector.interrupt();
+            gate.awaitEmpty();
+            for (Waker w : wakers) {
+                w.release();
+            }
+            wakers.clear();
+            selector.close();
+        } finally {
+            released.countDown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Poll{" + backend + (isOpen() ? "" : ", closed") + "}";
+    }
+
+    Gate gate() {
+        return gate;
+    }
+
+    void forget(Waker waker) {
+        wakers.remove(waker);
+    }
+
+    private void awaitReleased() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                released.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static long toNanos(Duration timeout) {
+        if (timeout == null) {
+            return -1;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("Poll.poll: timeout must not be negative, was " + timeout);
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

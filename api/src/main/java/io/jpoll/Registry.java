@@ -1,0 +1,114 @@
+package io.jpoll;
+
+import io.jpoll.spi.Selector;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.util.Objects;
+
+/**
+ * Adds, changes and removes the sources a {@link Poll} watches. Thread-safe: any thread may call it,
+ * also while other threads poll.
+ *
+ * <p>Every {@code long} is a valid token, all 64 bits of it; jpoll reserves none.
+ */
+public final class Registry {
+    private final Poll poll;
+    private final Selector selector;
+
+    Registry(Poll poll, Selector selector) {
+        this.poll = poll;
+        this.selector = selector;
+    }
+
+    /**
+     * Starts watching {@code source}. Readiness that already exists is reported by the next poll.
+     *
+     * @throws AlreadyRegisteredException    if the source is registered with this Poll already
+     * @throws ClosedPollException           if the Poll is closed
+     * @throws ClosedChannelException        if the source's channel was closed
+     * @throws UnsupportedOperationException if the backend does not offer the trigger
+     * @throws NativeException               if the OS refuses (a regular file, a closed fd, ...)
+     */
+    public void register(Source source, long token, Interests interests) throws IOException {
+        check("Registry.register", source, interests);
+        Gate gate = poll.gate();
+        if (!gate.enter()) {
+            throw new ClosedPollException("Registry.register");
+        }
+        try {
+            selector.register(source.handle(), token, interests);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Replaces the token and interests of a registration and re-arms it (a disarmed ONESHOT
+     * registration becomes live again).
+     *
+     * @throws NotRegisteredException if the source is not registered with this Poll
+     */
+    public void reregister(Source source, long token, Interests interests) throws IOException {
+        check("Registry.reregister", source, interests);
+        Gate gate = poll.gate();
+        if (!gate.enter()) {
+            throw new ClosedPollException("Registry.reregister");
+        }
+        try {
+            selector.reregister(source.handle(), token, interests);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Stops watching {@code source}. No poll that starts after this returns reports the
+     * registration, even for readiness the OS had queued already.
+     *
+     * @throws NotRegisteredException if the source is not registered with this Poll
+     */
+    public void deregister(Source source) throws IOException {
+        Objects.requireNonNull(source, "source");
+        Gate gate = poll.gate();
+        if (!gate.enter()) {
+            throw new ClosedPollException("Registry.deregister");
+        }
+        try {
+            selector.deregister(source.handle());
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private void check(String operation, Source source, Interests interests) throws ClosedChannelException {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(interests, "interests");
+        if (!selector.supports(interests.trigger())) {
+            throw new UnsupportedOperationException(operation + " " + source + ": the " + poll.backend()
+                    + " backend does not support " + interests.trigger() + ": "
+                    + selector.unsupportedReason(interests.trigger()));
+        }
+        SelectableChannel channel = source.channel();
+        if (channel != null && !channel.isOpen()) {
+            // Its descriptor number may already belong to another file.
+            throw new ClosedSourceException(operation + " " + source + ": the channel is closed");
+        }
+    }
+
+    /** A {@link ClosedChannelException} that says which operation and source. */
+    private static final class ClosedSourceException extends ClosedChannelException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        ClosedSourceException(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+}

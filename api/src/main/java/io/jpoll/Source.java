@@ -1,0 +1,125 @@
+package io.jpoll;
+
+import io.jpoll.spi.Platform;
+
+import java.nio.channels.IllegalBlockingModeException;
+import java.nio.channels.SelectableChannel;
+import java.util.Objects;
+
+/**
+ * Something that can be registered: a Unix file descriptor, a Windows socket, or a JDK channel.
+ *
+ * <p>Equal sources denote the same registration: {@code Source.of(channel)} equals
+ * {@code Source.fd(n)} when {@code n} is the channel's descriptor.
+ *
+ * <p>A source made from a channel remembers it, so that registering it after the channel was
+ * closed fails instead of registering whatever the descriptor number belongs to by then.
+ */
+public final class Source {
+    private final boolean socket;
+    private final long handle;
+    private final SelectableChannel channel;
+
+    private Source(boolean socket, long handle, SelectableChannel channel) {
+        this.socket = socket;
+        this.handle = handle;
+        this.channel = channel;
+    }
+
+    /**
+     * A Unix file descriptor: a socket, pipe, eventfd, timerfd, tty or device.
+     *
+     * @throws IllegalArgumentException      if {@code fd} is negative
+     * @throws UnsupportedOperationException on Windows, which has no such descriptors
+     */
+    public static Source fd(int fd) {
+        if (Platform.os() == Platform.Os.WINDOWS) {
+            throw new UnsupportedOperationException("Source.fd(" + fd + "): Windows has no file descriptors"
+                    + " to poll; use Source.socket(SOCKET handle) or Source.of(channel)");
+        }
+        if (fd < 0) {
+            throw new IllegalArgumentException("Source.fd: fd must be >= 0, was " + fd);
+        }
+        return new Source(false, fd, null);
+    }
+
+    /**
+     * A Windows SOCKET handle.
+     *
+     * @throws IllegalArgumentException      if the handle is 0 or INVALID_SOCKET (-1)
+     * @throws UnsupportedOperationException off Windows
+     */
+    public static Source socket(long handle) {
+        if (Platform.os() != Platform.Os.WINDOWS) {
+            throw new UnsupportedOperationException("Source.socket(" + handle + "): SOCKET handles exist only"
+                    + " on Windows; on " + Platform.describe() + " use Source.fd(int) or Source.of(channel)");
+        }
+        if (handle == 0 || handle == -1) {
+            throw new IllegalArgumentException("Source.socket: not a valid SOCKET handle: " + handle);
+        }
+        return new Source(true, handle, null);
+    }
+
+    /**
+     * A JDK channel in non-blocking mode: {@code SocketChannel}, {@code ServerSocketChannel},
+     * {@code DatagramChannel} or a {@code Pipe} end. jpoll only watches it; do the I/O through
+     * the channel as usual. Do not register it with a {@code java.nio.channels.Selector} as well.
+     *
+     * @throws IllegalBlockingModeException if the channel is in blocking mode
+     * @throws IllegalArgumentException     if the channel is closed or not a JDK channel
+     */
+    public static Source of(SelectableChannel channel) {
+        Objects.requireNonNull(channel, "channel");
+        if (channel.isBlocking()) {
+            throw new BlockingChannelException("Source.of: " + channel
+                    + " is in blocking mode; call configureBlocking(false) first");
+        }
+        if (!channel.isOpen()) {
+            throw new IllegalArgumentException("Source.of: " + channel + " is closed");
+        }
+        int fd = ChannelDescriptor.of(channel);
+        return new Source(Platform.os() == Platform.Os.WINDOWS, fd, channel);
+    }
+
+    /** The descriptor or SOCKET the OS knows this source by. */
+    public long handle() {
+        return handle;
+    }
+
+    /** The channel this source was made from, or null. */
+    SelectableChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Source && ((Source) o).socket == socket && ((Source) o).handle == handle;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(handle) * (socket ? 31 : 17);
+    }
+
+    /** Like {@code fd 7} or {@code fd 7 (sun.nio.ch.SocketChannelImpl)}. */
+    @Override
+    public String toString() {
+        String s = (socket ? "socket " : "fd ") + handle;
+        return channel == null ? s : s + " (" + channel.getClass().getName() + ")";
+    }
+
+    /** The JDK's {@link IllegalBlockingModeException}, with a message saying what to do. */
+    private static final class BlockingChannelException extends IllegalBlockingModeException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        BlockingChannelException(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.jpoll;
+
+import io.jpoll.spi.WakerHandle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Makes a {@link Poll#poll} return, from any thread: the poll reports an event with this waker's
+ * token, readable. Several wakes before the next poll may merge into one event.
+ *
+ * <p>After {@link #close()}, or after its Poll closed, {@link #wake()} does nothing; it never
+ * touches a descriptor whose number the OS may have handed out again.
+ */
+public final class Waker implements AutoCloseable {
+    private final Poll poll;
+    private final long token;
+    private final WakerHandle handle;
+    private final Gate gate = new Gate();
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Waker(Poll poll, long token, WakerHandle handle) {
+        this.poll = poll;
+        this.token = token;
+        this.handle = handle;
+    }
+
+    /** The token the wake events carry. */
+    public long token() {
+        return token;
+    }
+
+    /**
+     * Wakes one poll of this waker's Poll.
+     *
+     * @throws UncheckedIOException if the OS refuses
+     */
+    public void wake() {
+        if (!gate.enter()) {
+            return;
+        }
+        try {
+            Gate pollGate = poll.gate();
+            if (!pollGate.enter()) {
+                return;
+            }
+            try {
+                handle.wake();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                pollGate.exit();
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /** Releases the waker; idempotent and thread-safe. Waits for a wake in progress to finish. */
+    @Override
+    public void close() {
+        if (!gate.close()) {
+            return;
+        }
+        gate.awaitEmpty();
+        Gate pollGate = poll.gate();
+        // While the Poll is open its selector still holds this waker; release through it. Once it
+        // is closing, Poll.close releases every waker itself.
+        if (pollGate.enter()) {
+            try {
+                release();
+            } finally {
+                pollGate.exit();
+            }
+        }
+        poll.forget(this);
+    }
+
+    /** Frees the native handle exactly once; called by close or by the closing Poll. */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            handle.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Waker{token=" + token + (released.get() ? ", closed" : "") + "}";
+    }
+}

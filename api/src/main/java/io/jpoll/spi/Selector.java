@@ -1,0 +1,72 @@
+package io.jpoll.spi;
+
+import io.jpoll.Interests;
+import io.jpoll.Trigger;
+
+import java.io.IOException;
+
+/**
+ * One OS queue behind one {@code Poll}.
+ *
+ * <p>The API layer checks every argument (nulls, ranges, supported trigger) and tracks which
+ * threads are inside the selector, so an implementation can rely on this:
+ * <ul>
+ *   <li>{@link #register}, {@link #reregister}, {@link #deregister}, {@link #select} and
+ *       {@link #newWaker} may run concurrently from any threads, but never after {@link #close()}
+ *       has started;</li>
+ *   <li>{@link #interrupt()} is called once, when the Poll starts closing, while other threads may
+ *       still be inside {@link #select};</li>
+ *   <li>{@link #close()} is called exactly once, after every other call has returned, and after the
+ *       handles of every waker were closed.</li>
+ * </ul>
+ */
+public interface Selector {
+    /** Whether registrations with this trigger are honoured. */
+    boolean supports(Trigger trigger);
+
+    /** Why {@link #supports} is false for this trigger, for the exception the API throws. */
+    default String unsupportedReason(Trigger trigger) {
+        return "this backend does not offer " + trigger;
+    }
+
+    /**
+     * Adds a registration.
+     *
+     * @throws io.jpoll.AlreadyRegisteredException if the handle is registered already
+     * @throws io.jpoll.NativeException            if the OS refuses
+     */
+    void register(long handle, long token, Interests interests) throws IOException;
+
+    /**
+     * Replaces the token and interests of a registration and re-arms it.
+     *
+     * @throws io.jpoll.NotRegisteredException if the handle is not registered
+     */
+    void reregister(long handle, long token, Interests interests) throws IOException;
+
+    /**
+     * Removes a registration. No select that starts after this returns may report it.
+     *
+     * @throws io.jpoll.NotRegisteredException if the handle is not registered
+     */
+    void deregister(long handle) throws IOException;
+
+    /**
+     * Waits for events and appends at most {@code sink.remaining()} of them to the sink.
+     * Returns when at least one event was appended, when the timeout ran out, or promptly after
+     * {@link #interrupt()}. A signal never surfaces; the wait goes on with the time that is left.
+     *
+     * @param timeoutNanos negative: no timeout; 0: do not block; otherwise the longest wait,
+     *                     where values beyond the OS maximum mean no timeout
+     */
+    void select(EventSink sink, long timeoutNanos) throws IOException;
+
+    /** A new waker whose wake makes a select report {@code token} as readable. */
+    WakerHandle newWaker(long token) throws IOException;
+
+    /** Makes every thread now or later in {@link #select} return promptly. Called once, at close. */
+    void interrupt();
+
+    /** Releases the OS queue and every native buffer. Called exactly once. */
+    void close();
+}
