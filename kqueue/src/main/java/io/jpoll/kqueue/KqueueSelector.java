@@ -135,8 +135,8 @@ final class KqueueSelector implements Selector {
         int mode = modeFlags(interests.trigger());
         synchronized (lock) {
             if (registrations.slotOf(fd) >= 0) {
-                throw new AlreadyRegisteredException("kqueue register fd=" + fd + " token=" + token
-                        + ": the fd is already registered with this Poll");
+                throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
+                        + ": already registered with this Poll");
             }
             int slot = registrations.add(fd);
             long udata = registrations.arm(slot, token, interests.trigger());
@@ -179,8 +179,8 @@ final class KqueueSelector implements Selector {
         synchronized (lock) {
             int slot = registrations.slotOf(fd);
             if (slot < 0) {
-                throw new NotRegisteredException("kqueue reregister fd=" + fd + " token=" + token
-                        + ": the fd is not registered with this Poll");
+                throw new NotRegisteredException("Registry.reregister fd=" + fd + " token=" + token
+                        + ": not registered with this Poll");
             }
             int had = registrations.filters(slot);
             // Whether kernels update EV_CLEAR / EV_DISPATCH of an existing knote on EV_ADD differs,
@@ -240,8 +240,8 @@ final class KqueueSelector implements Selector {
         synchronized (lock) {
             int slot = registrations.slotOf(fd);
             if (slot < 0) {
-                throw new NotRegisteredException("kqueue deregister fd=" + fd
-                        + ": the fd is not registered with this Poll");
+                throw new NotRegisteredException("Registry.deregister fd=" + fd
+                        + ": not registered with this Poll");
             }
             int had = registrations.filters(slot);
             // Retire first: from here on, records of this registration that a poller fetched
