@@ -186,7 +186,11 @@ final class KqueueSelector implements Selector {
             // Whether kernels update EV_CLEAR / EV_DISPATCH of an existing knote on EV_ADD differs,
             // so a trigger change deletes and re-adds; the same trigger re-adds and re-enables
             // (EV_ENABLE undoes EV_DISPATCH's disable).
-            boolean recreate = registrations.trigger(slot) != interests.trigger();
+            // libkqueue only: EV_ADD on an existing socket READ/WRITE knote fails unless EV_CLEAR
+            // is set (linux/read.c and write.c kn_modify return -1 without setting errno, so the
+            // receipt carries a stale errno), and then keeps the old udata. Always re-create there.
+            boolean recreate = registrations.trigger(slot) != interests.trigger()
+                    || profile == KqueueProfile.LIBKQUEUE;
             long udata = registrations.arm(slot, token, interests.trigger());
             ChangeBatch b = takeChanges();
             try {
