@@ -90,7 +90,7 @@ final class Natives {
                     NativeLibrary libc = NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME);
                     Native.register(LibcNative.class, libc);
                     NativeLibrary kq = profile == KqueueProfile.LIBKQUEUE ? NativeLibrary.getInstance(library) : libc;
-                    Native.register(profile == KqueueProfile.NETBSD ? NetbsdKqueueNative.class : KqueueNative.class, kq);
+                    Native.register(profile.sizeTCounts ? NetbsdKqueueNative.class : KqueueNative.class, kq);
                     fcntl = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, Fcntl.class);
                 } catch (LinkageError | RuntimeException e) {
                     failure = "cannot bind kqueue from "
@@ -100,7 +100,7 @@ final class Natives {
             }
             PROFILE = profile;
             FAILURE = failure;
-            NETBSD = profile == KqueueProfile.NETBSD;
+            NETBSD = profile != null && profile.sizeTCounts;
             FCNTL = fcntl;
         }
     }
