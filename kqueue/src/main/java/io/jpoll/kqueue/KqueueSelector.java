@@ -134,9 +134,15 @@ final class KqueueSelector implements Selector {
         int want = filtersOf(interests);
         int mode = modeFlags(interests.trigger());
         synchronized (lock) {
-            if (registrations.slotOf(fd) >= 0) {
-                throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
-                        + ": already registered with this Poll");
+            int existing = registrations.slotOf(fd);
+            if (existing >= 0) {
+                if (!knotesGone(fd, existing)) {
+                    throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
+                            + ": already registered with this Poll");
+                }
+                // The fd was closed without deregister and its number reused: the kernel dropped
+                // the old knotes at close (as epoll forgets a closed fd), so forget them too.
+                registrations.retire(fd);
             }
             int slot = registrations.add(fd);
             long udata = registrations.arm(slot, token, interests.trigger());
@@ -256,6 +262,40 @@ final class KqueueSelector implements Selector {
                 throw error(profile, "kevent(EV_DELETE)", "fd", fd, null, err);
             }
         }
+    }
+
+    /**
+     * Whether the kernel no longer holds the knotes of the registration in {@code slot}: the fd was
+     * closed without deregister (BSD kernels drop an fd's knotes at close) and the number reused.
+     * Probes each held filter with a change that carries no EV_ADD / EV_DELETE / EV_ENABLE /
+     * EV_DISABLE: the kernel answers ENOENT for a missing knote and otherwise only re-applies the
+     * udata, fflags and data it already has (xnu kevent_register's touch path, the BSDs'
+     * kqueue_register). Not on libkqueue: it keeps the knotes of closed fds (its BUGS.md) and
+     * fails such a modify of a socket knote, so there the table is the truth.
+     */
+    private boolean knotesGone(int fd, int slot) throws IOException {
+        int held = registrations.filters(slot);
+        if (held == 0 || profile == KqueueProfile.LIBKQUEUE) {
+            return false;
+        }
+        ChangeBatch b = takeChanges();
+        try {
+            addFilters(b, fd, held, c.evReceipt, registrations.udata(slot));
+            checkedSubmit(b, fd, Long.MIN_VALUE);
+            return allAbsent(b, c);
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /** Whether every change of an answered batch failed with ENOENT. */
+    static boolean allAbsent(ChangeBatch b, KqueueConstants c) {
+        for (int i = 0; i < b.count(); i++) {
+            if (b.error(i, c) != KqueueProfile.ENOENT) {
+                return false;
+            }
+        }
+        return b.count() > 0;
     }
 
     /** Deletes the given filters of {@code fd}; the first errno other than ENOENT, or 0. */

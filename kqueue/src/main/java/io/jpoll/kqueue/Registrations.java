@@ -141,6 +141,12 @@ final class Registrations {
         return slot;
     }
 
+    /** The udata the kernel carries for {@code slot}'s current epoch. */
+    long udata(int slot) {
+        long state = chunks[slot >>> CHUNK_BITS].states.get(slot & (CHUNK - 1));
+        return (state >>> 32) << 32 | slot;
+    }
+
     int filters(int slot) {
         return chunks[slot >>> CHUNK_BITS].filters[slot & (CHUNK - 1)];
     }

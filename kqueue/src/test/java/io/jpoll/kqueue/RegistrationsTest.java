@@ -48,6 +48,7 @@ class RegistrationsTest {
         assertEquals(null, decode(first), "the other filter's later record is dropped");
         long second = r.arm(slot, 4, Trigger.ONESHOT);
         assertNotEquals(first, second);
+        assertEquals(second, r.udata(slot), "the udata of the current epoch");
         assertEquals(null, decode(first), "a record of the old arm never takes the new one");
         assertEquals(4L, decode(second));
         assertEquals(null, decode(second));
