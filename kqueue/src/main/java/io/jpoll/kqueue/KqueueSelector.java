@@ -62,23 +62,27 @@ final class KqueueSelector implements Selector {
         if (kq < 0) {
             throw error(profile, "kqueue", null, -1, null, Natives.errno());
         }
+        KqueueSelector selector = null;
         WakePipe pipe = null;
         try {
             if (Natives.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
                 throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
             }
-            KqueueSelector probe = new KqueueSelector(profile, kq, null);
-            boolean user = !"pipe".equals(System.getProperty(WAKEUP_PROPERTY))
-                    && profile.constants.hasUserFilter() && probe.addInterruptFilter();
-            if (user) {
-                return probe;
+            selector = new KqueueSelector(profile, kq, null);
+            if (!"pipe".equals(System.getProperty(WAKEUP_PROPERTY))
+                    && profile.constants.hasUserFilter() && selector.addInterruptFilter()) {
+                return selector;
             }
-            probe.freeBuffers();
+            // No EVFILT_USER here: the same queue, with the wake pipe instead.
+            selector.freeBuffers();
             pipe = WakePipe.open(profile);
-            KqueueSelector selector = new KqueueSelector(profile, kq, pipe);
+            selector = new KqueueSelector(profile, kq, pipe);
             selector.addWakePipe();
             return selector;
         } catch (IOException | RuntimeException | Error e) {
+            if (selector != null) {
+                selector.freeBuffers();
+            }
             if (pipe != null) {
                 pipe.close();
             }

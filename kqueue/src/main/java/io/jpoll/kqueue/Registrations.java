@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * live in fixed-size chunks that never move, so a reader never sees a half-copied array. Token and
  * state are volatile array elements; {@link #arm} first publishes the new epoch unarmed, then the
  * token, then the armed state, so a reader that validates its epoch before and after reading the
- * token cannot pair an old epoch with a new token.
+ * token cannot pair an old epoch with a new token. Epochs have 31 bits; one would have to decode a
+ * record 2^31 changes of the same slot old to confuse two of them.
  */
 final class Registrations {
     static final int READ = 1;
