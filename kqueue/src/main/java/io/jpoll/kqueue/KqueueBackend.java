@@ -15,8 +15,8 @@ public final class KqueueBackend implements Backend {
     /** Below epoll (100): kqueue never wins on Linux unless named. */
     static final int PRIORITY = 50;
 
+    /** Called by {@link java.util.ServiceLoader}. */
     public KqueueBackend() {
-        // found by ServiceLoader
     }
 
     @Override

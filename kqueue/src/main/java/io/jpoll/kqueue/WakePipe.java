@@ -6,7 +6,7 @@ import io.jpoll.spi.EventSink;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,7 +31,8 @@ final class WakePipe {
     /** One byte to write and scratch space to drain into; its content never matters. */
     private final Memory scratch = new Memory(256);
     private final long scratchAddress = Pointer.nativeValue(scratch);
-    private final CopyOnWriteArrayList<PipeWaker> wakers = new CopyOnWriteArrayList<>();
+    /** Copied on every change (rare), read without locks or iterators on every drain. */
+    private volatile PipeWaker[] wakers = new PipeWaker[0];
     private volatile boolean interrupted;
 
     private WakePipe(KqueueProfile profile, int readFd, int writeFd) {
@@ -73,7 +74,11 @@ final class WakePipe {
 
     WakerHandle newWaker(long token) {
         PipeWaker w = new PipeWaker(token);
-        wakers.add(w);
+        synchronized (this) {
+            PipeWaker[] grown = Arrays.copyOf(wakers, wakers.length + 1);
+            grown[grown.length - 1] = w;
+            wakers = grown;
+        }
         return w;
     }
 
@@ -138,7 +143,17 @@ final class WakePipe {
 
         @Override
         public void close() {
-            wakers.remove(this);
+            synchronized (WakePipe.this) {
+                PipeWaker[] now = wakers;
+                for (int i = 0; i < now.length; i++) {
+                    if (now[i] == this) {
+                        PipeWaker[] shrunk = Arrays.copyOf(now, now.length - 1);
+                        System.arraycopy(now, i + 1, shrunk, i, now.length - i - 1);
+                        wakers = shrunk;
+                        return;
+                    }
+                }
+            }
         }
     }
 }
