@@ -11,9 +11,6 @@ package io.jpoll.kqueue;
  * about which values are shared.
  */
 final class KqueueConstants {
-    /** Marks an OS whose headers have no EVFILT_USER. */
-    static final int NO_FILTER = Integer.MIN_VALUE;
-
     /** xnu {@code bsd/sys/event.h}; {@code bsd/sys/fcntl.h}. */
     static final KqueueConstants MACOS = new KqueueConstants("macOS",
             -1, -2, -10,
@@ -103,10 +100,6 @@ final class KqueueConstants {
         this.evEof = evEof;
         this.noteTrigger = noteTrigger;
         this.oNonblock = oNonblock;
-    }
-
-    boolean hasUserFilter() {
-        return evfiltUser != NO_FILTER;
     }
 
     /** A filter's name for messages. */

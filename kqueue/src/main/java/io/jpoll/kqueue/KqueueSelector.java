@@ -30,8 +30,9 @@ final class KqueueSelector implements Selector {
     static final String WAKEUP_PROPERTY = "jpoll.kqueue.wakeup";
 
     private static final int POOLED_BUFFERS = 8;
-    /** The default and the largest event list of one kevent() call. */
+    /** The smallest event list a poll buffer is made with (fewer re-allocations as sinks vary). */
     private static final int MIN_EVENTS = 64;
+    /** The largest event list of one kevent() call; a bigger sink fills over several polls. */
     private static final int MAX_EVENTS = 4096;
 
     private final KqueueProfile profile;
@@ -69,11 +70,10 @@ final class KqueueSelector implements Selector {
                 throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
             }
             selector = new KqueueSelector(profile, kq, null);
-            if (!"pipe".equals(System.getProperty(WAKEUP_PROPERTY))
-                    && profile.constants.hasUserFilter() && selector.addInterruptFilter()) {
+            if (!"pipe".equals(System.getProperty(WAKEUP_PROPERTY)) && selector.addInterruptFilter()) {
                 return selector;
             }
-            // No EVFILT_USER here: the same queue, with the wake pipe instead.
+            // The kernel refused EVFILT_USER (or the pipe was asked for): the wake pipe instead.
             selector.freeBuffers();
             pipe = WakePipe.open(profile);
             selector = new KqueueSelector(profile, kq, pipe);
