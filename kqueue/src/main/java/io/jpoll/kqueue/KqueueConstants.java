@@ -57,7 +57,8 @@ final class KqueueConstants {
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
             0x01000000, 0x0800);
 
-    /** The same on Linux and every BSD: F_SETFD 2, F_GETFL 3, F_SETFL 4, FD_CLOEXEC 1. */
+    /** The same on Linux and every BSD: F_GETFD 1, F_SETFD 2, F_GETFL 3, F_SETFL 4, FD_CLOEXEC 1. */
+    static final int F_GETFD = 1;
     static final int F_SETFD = 2;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;

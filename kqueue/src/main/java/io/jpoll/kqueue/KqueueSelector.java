@@ -26,8 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * false positives).
  */
 final class KqueueSelector implements Selector {
-    /** System property: {@code pipe} makes wakers use the pipe fallback even where EVFILT_USER exists. */
+    /**
+     * System property: {@code pipe} makes wakers use the pipe fallback even where EVFILT_USER
+     * exists; {@code user} insists on EVFILT_USER (where the kernel has it).
+     */
     static final String WAKEUP_PROPERTY = "jpoll.kqueue.wakeup";
+
+    /** libkqueue {@code include/sys/event.h.in}: EVFILT_LIBKQUEUE and its NOTE_VERSION query. */
+    private static final int LIBKQUEUE_FILTER = -12;
+    private static final int LIBKQUEUE_NOTE_VERSION = 0x0001;
+    private static final long LIBKQUEUE_2_7 = 0x02070000L;
+
+    /** Linux errno values, for the libkqueue-only translation in {@link #addErrno}. */
+    private static final int EBADF = 9;
+    private static final int EFAULT = 14;
 
     private static final int POOLED_BUFFERS = 8;
     /** The smallest event list a poll buffer is made with (fewer re-allocations as sinks vary). */
@@ -70,10 +82,10 @@ final class KqueueSelector implements Selector {
                 throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
             }
             selector = new KqueueSelector(profile, kq, null);
-            if (!"pipe".equals(System.getProperty(WAKEUP_PROPERTY)) && selector.addInterruptFilter()) {
+            if (selector.wantsUserFilter() && selector.addInterruptFilter()) {
                 return selector;
             }
-            // The kernel refused EVFILT_USER (or the pipe was asked for): the wake pipe instead.
+            // No EVFILT_USER (refused, unsafe on this libkqueue, or not wanted): the wake pipe.
             selector.freeBuffers();
             pipe = WakePipe.open(profile);
             selector = new KqueueSelector(profile, kq, pipe);
@@ -88,6 +100,39 @@ final class KqueueSelector implements Selector {
             }
             Natives.close(kq);
             throw e;
+        }
+    }
+
+    /**
+     * Whether to wake through EVFILT_USER: yes, unless {@value #WAKEUP_PROPERTY} says {@code pipe},
+     * or this is a libkqueue before 2.7.0. Those hold the kqueue's mutex for as long as a poller
+     * waits (common/kevent.c; 2.7.0 drops it, KEVENT_WAIT_DROP_LOCK), so a NOTE_TRIGGER from
+     * another thread, and the close signal, would wait for that poller: poll(null) never ends.
+     * A pipe write takes no such lock.
+     */
+    private boolean wantsUserFilter() {
+        String wanted = System.getProperty(WAKEUP_PROPERTY, "");
+        if (wanted.equals("pipe")) {
+            return false;
+        }
+        if (profile != KqueueProfile.LIBKQUEUE || wanted.equals("user")) {
+            return true;
+        }
+        return libkqueueVersion() >= LIBKQUEUE_2_7;
+    }
+
+    /** libkqueue's EVFILT_LIBKQUEUE / NOTE_VERSION, as {@code MMmmpprr}; 0 if it does not answer. */
+    private long libkqueueVersion() {
+        ChangeBatch b = takeChanges();
+        try {
+            b.add(0, LIBKQUEUE_FILTER, c.evAdd, LIBKQUEUE_NOTE_VERSION, 0L);
+            // The answer comes back in the record itself, without EV_ERROR; a refusal with it.
+            if (b.submit(kq) != 1 || b.error(0, c) != 0) {
+                return 0;
+            }
+            return layout.data(b.view(), 0);
+        } finally {
+            giveChanges(b);
         }
     }
 
@@ -168,7 +213,7 @@ final class KqueueSelector implements Selector {
                 if (err != 0) {
                     // Undo the half that succeeded, so a failed register leaves nothing behind.
                     dropFilters(fd, present);
-                    throw error(profile, "kevent(EV_ADD)", "fd", fd, "token=" + token, err);
+                    throw error(profile, "kevent(EV_ADD)", "fd", fd, "token=" + token, addErrno(fd, err));
                 }
                 registrations.filters(slot, present);
                 registered = true;
@@ -234,7 +279,7 @@ final class KqueueSelector implements Selector {
                     } else if (e == 0 || ignoredOnAdd(e)) {
                         present |= f;
                     } else if (err == 0) {
-                        err = e;
+                        err = addErrno(fd, e);
                         op = "kevent(EV_ADD)";
                     }
                 }
@@ -488,6 +533,19 @@ final class KqueueSelector implements Selector {
                 throw error(profile, op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
         }
+    }
+
+    /**
+     * The errno to report for a refused EV_ADD. libkqueue before 2.7 answers every failed knote
+     * creation with EFAULT (common/kevent.c overwrites the filter's errno), so there a closed or
+     * never-opened fd is told apart with fcntl(F_GETFD), which fails with EBADF for it.
+     */
+    private int addErrno(int fd, int err) {
+        if (profile == KqueueProfile.LIBKQUEUE && err == EFAULT
+                && Natives.fcntl(fd, KqueueConstants.F_GETFD) < 0 && Natives.errno() == EBADF) {
+            return EBADF;
+        }
+        return err;
     }
 
     /** macOS before 10.12 answers EPIPE when the other end of a pipe is gone, yet reports events (mio#582). */
