@@ -59,14 +59,17 @@ final class KqueueSelector implements Selector {
     private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.INTERRUPT_IDENT + 1);
     /** The wake pipe where EVFILT_USER is missing (or refused); null otherwise. */
     private final WakePipe pipe;
+    /** libkqueue before 2.7 (with the pipe): lets changes past a waiting poller; null otherwise. */
+    private final ChangeHandoff handoff;
     private volatile boolean interrupted;
 
-    private KqueueSelector(KqueueProfile profile, int kq, WakePipe pipe) {
+    private KqueueSelector(KqueueProfile profile, int kq, WakePipe pipe, boolean waitHoldsLock) {
         this.profile = profile;
         this.c = profile.constants;
         this.layout = profile.layout;
         this.kq = kq;
         this.pipe = pipe;
+        this.handoff = pipe != null && waitHoldsLock ? new ChangeHandoff(pipe) : null;
         this.decoder = new EventDecoder(layout, c, registrations);
     }
 
@@ -81,14 +84,16 @@ final class KqueueSelector implements Selector {
             if (Natives.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
                 throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
             }
-            selector = new KqueueSelector(profile, kq, null);
-            if (selector.wantsUserFilter() && selector.addInterruptFilter()) {
+            selector = new KqueueSelector(profile, kq, null, false);
+            boolean waitHoldsLock = profile == KqueueProfile.LIBKQUEUE
+                    && selector.libkqueueVersion() < LIBKQUEUE_2_7;
+            if (selector.wantsUserFilter(waitHoldsLock) && selector.addInterruptFilter()) {
                 return selector;
             }
             // No EVFILT_USER (refused, unsafe on this libkqueue, or not wanted): the wake pipe.
             selector.freeBuffers();
             pipe = WakePipe.open(profile);
-            selector = new KqueueSelector(profile, kq, pipe);
+            selector = new KqueueSelector(profile, kq, pipe, waitHoldsLock);
             selector.addWakePipe();
             return selector;
         } catch (IOException | RuntimeException | Error e) {
@@ -108,17 +113,14 @@ final class KqueueSelector implements Selector {
      * or this is a libkqueue before 2.7.0. Those hold the kqueue's mutex for as long as a poller
      * waits (common/kevent.c; 2.7.0 drops it, KEVENT_WAIT_DROP_LOCK), so a NOTE_TRIGGER from
      * another thread, and the close signal, would wait for that poller: poll(null) never ends.
-     * A pipe write takes no such lock.
+     * A pipe write takes no such lock (and {@link ChangeHandoff} lets changes past the waiter).
      */
-    private boolean wantsUserFilter() {
+    private boolean wantsUserFilter(boolean waitHoldsLock) {
         String wanted = System.getProperty(WAKEUP_PROPERTY, "");
         if (wanted.equals("pipe")) {
             return false;
         }
-        if (profile != KqueueProfile.LIBKQUEUE || wanted.equals("user")) {
-            return true;
-        }
-        return libkqueueVersion() >= LIBKQUEUE_2_7;
+        return wanted.equals("user") || !waitHoldsLock;
     }
 
     /** libkqueue's EVFILT_LIBKQUEUE / NOTE_VERSION, as {@code MMmmpprr}; 0 if it does not answer. */
@@ -390,7 +392,9 @@ final class KqueueSelector implements Selector {
                     }
                 } else if (n > 0) {
                     int signals = decoder.decode(buffer.view(), n, sink, buffer.merge());
-                    if ((signals & EventDecoder.WAKE_PIPE) != 0 && !interrupted) {
+                    // While a change waits for the mutex, leave the pipe readable (see ChangeHandoff).
+                    if ((signals & EventDecoder.WAKE_PIPE) != 0 && !interrupted
+                            && (handoff == null || !handoff.changesWaiting())) {
                         pipe.collect(sink);
                     }
                     if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
@@ -400,6 +404,9 @@ final class KqueueSelector implements Selector {
                 // Nothing to report: a timeout, a signal, or only stale / disarmed records.
                 if (interrupted || remaining == 0) {
                     return;
+                }
+                if (handoff != null) {
+                    handoff.letChangesThrough();
                 }
                 if (remaining > 0) {
                     remaining = deadline - System.nanoTime();
@@ -525,7 +532,17 @@ final class KqueueSelector implements Selector {
 
     /** Submits a batch whose receipts the caller inspects; throws if the call as a whole failed. */
     private void checkedSubmit(ChangeBatch b, int fd, long token) throws NativeException {
-        int r = b.submit(kq);
+        int r;
+        if (handoff == null) {
+            r = b.submit(kq);
+        } else {
+            handoff.announce();
+            try {
+                r = b.submit(kq);
+            } finally {
+                handoff.done();
+            }
+        }
         if (r < 0) {
             int err = Natives.errno();
             if (err != KqueueProfile.EINTR) {

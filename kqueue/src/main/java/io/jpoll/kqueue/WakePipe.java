@@ -106,9 +106,12 @@ final class WakePipe {
         signal();
     }
 
-    private void signal() {
+    /** Makes the read end readable (a full pipe already is). */
+    void signal() {
         // EAGAIN: the pipe is full, so it is readable and a poller will see it; nothing else to do.
-        Natives.write(writeFd, scratchAddress, 1);
+        while (Natives.write(writeFd, scratchAddress, 1) < 0 && Natives.errno() == KqueueProfile.EINTR) {
+            // retry: the byte must land, or a waiting poller might never return
+        }
     }
 
     void close() {
