@@ -23,9 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -192,6 +194,36 @@ class KqueueSelectorTest {
         poller.join(5000);
         assertFalse(poller.isAlive(), "the blocked poll returned after close");
         assertEquals(0, events.size());
+    }
+
+    /** On libkqueue before 2.7 this needs ChangeHandoff: the waiting poller holds the kqueue mutex. */
+    @Test
+    void aRegisterFromAnotherThreadReachesABlockedPoll() throws Exception {
+        Poll poll = later(Poll.open("kqueue"));
+        SocketChannel[] p = pair(0);
+        Thread main = Thread.currentThread();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread registrar = new Thread(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!inNativePoll(main)) {
+                    assertTrue(System.nanoTime() < deadline, "the poll never blocked");
+                    Thread.onSpinWait();
+                }
+                poll.registry().register(Source.of(p[0]), 55, Interests.WRITABLE);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        registrar.start();
+        Events events = new Events(4);
+        // Were the register stuck behind the wait, the poll would end empty at its timeout.
+        int n = poll.poll(events, Duration.ofSeconds(10));
+        registrar.join(5000);
+        assertNull(failure.get());
+        assertEquals(1, n, events.toString());
+        assertEquals(55L, events.token(0));
+        assertTrue(events.isWritable(0));
     }
 
     private static boolean inNativePoll(Thread t) {
