@@ -68,7 +68,7 @@ final class ChangeBatch {
         return Natives.kevent(kq, address, count, address, count, timeout);
     }
 
-    /** The records, for tests that play the kernel. */
+    /** The records: the changes as written, then the kernel's receipts in their place. */
     ByteBuffer view() {
         return view;
     }

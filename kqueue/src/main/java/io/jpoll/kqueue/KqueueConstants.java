@@ -103,14 +103,6 @@ final class KqueueConstants {
         this.oNonblock = oNonblock;
     }
 
-    /** A filter's name for messages. */
-    String filterName(int filter) {
-        if (filter == evfiltRead) return "EVFILT_READ";
-        if (filter == evfiltWrite) return "EVFILT_WRITE";
-        if (filter == evfiltUser) return "EVFILT_USER";
-        return "filter " + filter;
-    }
-
     /** The operation a change record asks for, for messages: {@code kevent(EV_ADD)}. */
     String operation(int flags, int fflags) {
         if ((flags & evDelete) != 0) return "kevent(EV_DELETE)";
