@@ -10,9 +10,10 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The waker fallback for kqueues without EVFILT_USER (OpenBSD and NetBSD before they gained it):
- * one non-blocking pipe per selector, its read end registered level-triggered, shared by every
- * waker of the selector and by {@link #interrupt()}.
+ * The waker fallback for kqueues without EVFILT_USER (OpenBSD and NetBSD before they gained it)
+ * and for libkqueue before 2.7 (see {@link KqueueSelector}): one non-blocking pipe per selector,
+ * its read end registered level-triggered, shared by every waker of the selector, by
+ * {@link #interrupt()} and by {@link ChangeHandoff}.
  *
  * <p>A wake sets its waker's pending flag and, if it was the one to set it, writes a byte. A poller
  * that sees the pipe readable drains it and then reports each waker whose flag it clears, so any
@@ -83,7 +84,7 @@ final class WakePipe {
     }
 
     /** Drains the pipe and reports the pending wakers that fit into {@code sink}. */
-    void collect(EventSink sink) throws IOException {
+    void collect(EventSink sink) {
         while (Natives.read(readFd, scratchAddress, scratch.size()) > 0) {
             // keep draining until EAGAIN (or EOF, which a pipe we hold both ends of never gives)
         }
