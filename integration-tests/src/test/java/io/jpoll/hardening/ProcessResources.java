@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 final class ProcessResources {
     private static final Path FD_DIR = Paths.get("/proc/self/fd");
     private static final Path STATUS = Paths.get("/proc/self/status");
+    private static final String SELF_FD_DIR = "/proc/" + ProcessHandle.current().pid() + "/fd";
 
     static {
         // The first mallinfo2() call makes JNA build and cache the struct's type description in
@@ -47,7 +48,10 @@ final class ProcessResources {
         }
     }
 
-    /** Each open descriptor and what it refers to, for failure messages. */
+    /**
+     * Each open descriptor and what it refers to, leaving out the ones this listing itself holds
+     * open on /proc/self/fd: they take the lowest free numbers, so they would look like new files.
+     */
     static Map<Integer, String> fdTargets() {
         Map<Integer, String> map = new TreeMap<>();
         if (!canCountFds()) {
@@ -61,7 +65,9 @@ final class ProcessResources {
                 } catch (IOException e) {
                     target = "?";
                 }
-                map.put(Integer.parseInt(p.getFileName().toString()), target);
+                if (!target.equals(SELF_FD_DIR)) {
+                    map.put(Integer.parseInt(p.getFileName().toString()), target);
+                }
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -73,7 +79,7 @@ final class ProcessResources {
     static String fdSummary() {
         Map<String, Integer> kinds = new TreeMap<>();
         for (String target : fdTargets().values()) {
-            kinds.merge(target.replaceAll(":\\[[0-9]+\\]$", "").replaceAll("^/proc/[0-9]+/", "/proc/self/"), 1, Integer::sum);
+            kinds.merge(target.replaceAll(":\\[[0-9]+\\]$", ""), 1, Integer::sum);
         }
         StringBuilder sb = new StringBuilder();
         kinds.forEach((k, n) -> sb.append(sb.length() > 0 ? ", " : "").append(k).append(" x").append(n));
