@@ -47,7 +47,7 @@ public final class Interests {
 
     /** These interests plus {@code other}'s kinds, keeping this trigger. */
     public Interests add(Interests other) {
-        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(other, "Interests.add: other is null");
         return of(bits | other.bits, trigger);
     }
 
@@ -57,7 +57,7 @@ public final class Interests {
      * @throws IllegalArgumentException if nothing would be left
      */
     public Interests remove(Interests other) {
-        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(other, "Interests.remove: other is null");
         int left = bits & ~other.bits;
         if (left == 0) {
             throw new IllegalArgumentException(
@@ -85,7 +85,7 @@ public final class Interests {
 
     /** The same kinds with the given trigger. */
     public Interests with(Trigger trigger) {
-        return of(bits, Objects.requireNonNull(trigger, "trigger"));
+        return of(bits, Objects.requireNonNull(trigger, "Interests.with: trigger is null"));
     }
 
     /** The same kinds, {@link Trigger#ONESHOT}. */
