@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeakTest {
     static final int LIFECYCLES = 10_000;
     static final int REGISTRATION_PAIRS = 100_000;
-    static final long MALLOC_TOLERANCE_KIB = 12 * 1024;
-    static final long RSS_TOLERANCE_KIB = 48 * 1024;
+    static final long MALLOC_TOLERANCE_KIB = 8 * 1024;
+    static final long RSS_TOLERANCE_KIB = 16 * 1024;
 
     @Test
     @Timeout(180)

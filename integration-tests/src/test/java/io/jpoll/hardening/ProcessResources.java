@@ -27,6 +27,16 @@ final class ProcessResources {
         // Memory blocks it keeps for good; make that happen before any baseline is taken.
         mallocInUse();
         fdTargets(); // and let whatever the JDK opens lazily for listing /proc be open already
+        // The JDK's NIO keeps one end of a socketpair open for good (the descriptor it dup2()s over
+        // channels closed asynchronously), made the first time NIO is used: by now, not mid-test.
+        try {
+            java.nio.channels.Pipe p = java.nio.channels.Pipe.open();
+            p.source().close();
+            p.sink().close();
+            java.nio.channels.SocketChannel.open().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private ProcessResources() {
@@ -86,11 +96,31 @@ final class ProcessResources {
         return sb.toString();
     }
 
-    /** The descriptors in {@code after} that were not in {@code before}, or whose target changed. */
+    /**
+     * The descriptors in {@code after} that were not in {@code before}, or whose target changed;
+     * sockets with their /proc/net line, which tells a TCP from a Unix socket and who listens.
+     */
     static Map<Integer, String> fdsAdded(Map<Integer, String> before, Map<Integer, String> after) {
         Map<Integer, String> added = new TreeMap<>(after);
         added.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
+        added.replaceAll((fd, target) -> target.startsWith("socket:[") ? target + " " + socketInfo(target) : target);
         return added;
+    }
+
+    private static String socketInfo(String target) {
+        String inode = target.substring("socket:[".length(), target.length() - 1);
+        for (String table : new String[]{"tcp", "tcp6", "udp", "udp6", "unix"}) {
+            try {
+                for (String line : Files.readAllLines(Paths.get("/proc/net/" + table))) {
+                    if (line.matches(".*\\s" + inode + "(\\s.*)?$")) {
+                        return table + ": " + line.trim();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // table missing in this kernel or namespace
+            }
+        }
+        return "(in no /proc/net table)";
     }
 
     /** Resident set size in KiB (VmRSS), or -1 without /proc. */

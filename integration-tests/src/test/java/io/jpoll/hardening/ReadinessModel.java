@@ -83,9 +83,10 @@ final class ReadinessModel {
         public String toString() {
             return trigger + " model, " + Seeds.replay(seed) + ": " + operations + " registry operations ("
                     + registers + " register, " + reregisters + " reregister, " + deregisters + " deregister), "
-                    + arms + " arms, " + writes + " writes, " + eventsChecked + " events checked, " + bytesRead
-                    + " bytes drained, " + finalArms + " final arms, " + withdrawnWhileReady
-                    + " arms withdrawn while ready, " + millis + " ms";
+                    + arms + " arms, " + writes + " writes, " + eventsChecked + " events checked, "
+                    + (trigger == Trigger.EDGE ? bytesRead + " bytes drained by pollers, "
+                    : withdrawnWhileReady + " arms withdrawn while their event was due, ")
+                    + finalArms + " final arms, " + millis + " ms";
         }
     }
 
@@ -489,8 +490,12 @@ final class ReadinessModel {
     // ---- helpers ----
 
     private void fail(String message) {
-        if (failureCount.incrementAndGet() <= MAX_FAILURES) {
+        int n = failureCount.incrementAndGet();
+        if (n <= MAX_FAILURES) {
             failures.add(message);
+        }
+        if (n >= MAX_FAILURES) {
+            stopMutators = true; // enough to go on; the rest would only repeat
         }
     }
 

@@ -20,17 +20,17 @@ class ReadinessModelTest {
     static final int MUTATORS = 8;
     static final int SOURCES_PER_MUTATOR = 4;
     static final int POLLERS = 2;
-    static final long OPS_PER_MUTATOR = 20_000;
-    static final Duration MAX_RUN = Duration.ofSeconds(25);
+    static final long OPS_PER_MUTATOR = 40_000;
+    static final Duration MAX_RUN = Duration.ofSeconds(60);
 
     @Test
-    @Timeout(120)
+    @Timeout(150)
     void oneshotDeliversEveryArmExactlyOnceToOnePoller() throws Exception {
         run(Trigger.ONESHOT);
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(150)
     void edgeMissesNoReadinessWhenReadersDrain() throws Exception {
         run(Trigger.EDGE);
     }
