@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.TestAbortedException;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.IllegalBlockingModeException;
@@ -73,7 +74,7 @@ class BadInputTest {
         final Poll open;
         final Poll closed;
         final ReadyPair pair;
-        final List<AutoCloseable> toClose = new ArrayList<>();
+        final List<Closeable> toClose = new ArrayList<>();
 
         Fixture() throws IOException {
             open = Poll.open();
@@ -82,14 +83,13 @@ class BadInputTest {
             pair = ReadyPair.pipe();
         }
 
-        <T extends AutoCloseable> T keep(T resource) {
+        void keep(Closeable resource) {
             toClose.add(resource);
-            return resource;
         }
 
         @Override
-        public void close() throws Exception {
-            for (AutoCloseable c : toClose) {
+        public void close() throws IOException {
+            for (Closeable c : toClose) {
                 c.close();
             }
             pair.close();
@@ -332,7 +332,8 @@ class BadInputTest {
     /** Polls with an Events while another thread is blocked filling it. */
     private static void pollWithBusyEvents(Fixture f) throws Throwable {
         Events shared = new Events(4);
-        Waker waker = f.keep(f.open.waker(9));
+        Waker waker = f.open.waker(9);
+        f.keep(waker::close);
         CountDownLatch entered = new CountDownLatch(1);
         Thread blocked = new Thread(() -> {
             entered.countDown();

@@ -68,15 +68,15 @@ class LeakTest {
         }
 
         static Baseline take() {
+            long malloc = ProcessResources.mallocInUse() >> 10;
             int memory = ProcessResources.jnaMemoryLiveSettled();
-            return new Baseline(ProcessResources.fdTargets(), memory, ProcessResources.mallocInUse() >> 10,
-                    ProcessResources.rssKiB());
+            return new Baseline(ProcessResources.fdTargets(), memory, malloc, ProcessResources.rssKiB());
         }
 
         void assertUnchanged(String what) {
+            long malloc = ProcessResources.mallocInUse() >> 10;
             int memory = ProcessResources.jnaMemoryLiveSettled();
-            Baseline after = new Baseline(ProcessResources.fdTargets(), memory,
-                    ProcessResources.mallocInUse() >> 10, ProcessResources.rssKiB());
+            Baseline after = new Baseline(ProcessResources.fdTargets(), memory, malloc, ProcessResources.rssKiB());
             String report = what + ": fds " + fds.size() + " -> " + after.fds.size() + ", JNA Memory blocks " + jnaMemory + " -> "
                     + after.jnaMemory + ", malloc " + mallocKiB + " -> " + after.mallocKiB + " KiB, RSS " + rssKiB
                     + " -> " + after.rssKiB + " KiB";

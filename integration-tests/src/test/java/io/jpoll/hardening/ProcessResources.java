@@ -188,15 +188,17 @@ final class ProcessResources {
 
     /**
      * The live JNA Memory count once garbage is gone: blocks dropped without close are freed by
-     * JNA's cleaner thread some time after a GC, so this collects until two readings agree (about
-     * two seconds at most). A leaked block is still referenced and stays counted.
+     * JNA's cleaner thread some time after a GC, so this collects until three readings agree (about
+     * three seconds at most). Read the C heap first: that reading leaves a garbage Structure behind. A leaked block is still referenced and stays counted.
      */
     static int jnaMemoryLiveSettled() {
         int last = -2;
-        for (int attempt = 0; attempt < 40; attempt++) {
+        int same = 0;
+        for (int attempt = 0; attempt < 60; attempt++) {
             settle();
             int live = jnaMemoryLive();
-            if (live == last) {
+            same = live == last ? same + 1 : 0;
+            if (same == 2) {
                 return live;
             }
             last = live;

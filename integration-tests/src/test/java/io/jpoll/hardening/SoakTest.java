@@ -51,8 +51,8 @@ class SoakTest {
             LeakCycles.lifecycles(1_000, events);
             LeakCycles.registrations(churn, pairs, 20_000);
             Map<Integer, String> fdsBefore = ProcessResources.fdTargets();
-            int memoryBefore = ProcessResources.jnaMemoryLiveSettled();
             long mallocBefore = ProcessResources.mallocInUse() >> 10;
+            int memoryBefore = ProcessResources.jnaMemoryLiveSettled();
             long rssBefore = ProcessResources.rssKiB();
 
             long start = System.nanoTime();
@@ -86,8 +86,8 @@ class SoakTest {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
             Map<Integer, String> fdsAfter = ProcessResources.fdTargets();
-            int memoryAfter = ProcessResources.jnaMemoryLiveSettled();
             long mallocAfter = ProcessResources.mallocInUse() >> 10;
+            int memoryAfter = ProcessResources.jnaMemoryLiveSettled();
             long rssAfter = ProcessResources.rssKiB();
             String report = "[soak] " + seconds + " s, " + rounds + " rounds, seeds " + firstSeed + ".." + (seed - 1)
                     + ": models " + modelOps + " registry operations, " + arms + " arms, " + modelEvents
