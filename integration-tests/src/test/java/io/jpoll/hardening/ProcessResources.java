@@ -210,7 +210,7 @@ final class ProcessResources {
     /** One line of figures for test output. */
     static String snapshot() {
         int jnaMemory = jnaMemoryLive(); // first: reading malloc makes a (garbage) Structure
-        return "fds=" + openFds() + " rss=" + rssKiB() + " KiB malloc=" + (mallocInUse() >> 10)
+        return "fds=" + fdTargets().size() + " rss=" + rssKiB() + " KiB malloc=" + (mallocInUse() >> 10)
                 + " KiB jnaMemory=" + jnaMemory;
     }
 }

@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  */
 final class ReadinessModel {
-    static final Duration LOSS_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration LOSS_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FINAL_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration QUIET = Duration.ofMillis(200);
     private static final int MAX_FAILURES = 20;
