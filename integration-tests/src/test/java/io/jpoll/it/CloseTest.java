@@ -178,7 +178,8 @@ class CloseTest extends PollFixture {
         }, "waker");
         registrar.start();
         wakerThread.start();
-        assertTrue(started.await(5, TimeUnit.SECONDS), "the registrar did not get going");
+        assertTrue(started.await(5, TimeUnit.SECONDS),
+                () -> "the registrar did not get going; it ended with " + registrarEnd.get());
         poll.close();
         registrar.join(2000);
         wakerThread.join(2000);

@@ -1,6 +1,7 @@
 package io.jpoll.it;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -68,15 +69,21 @@ final class EchoServer implements AutoCloseable {
 
     /** Stops the server; rethrows what went wrong on its thread, if anything. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.close();
-        thread.join(2000);
-        if (thread.isAlive()) {
-            thread.interrupt(); // closes the connection it still blocks on
+        try {
             thread.join(2000);
-        }
-        if (socketFile != null) {
-            Files.deleteIfExists(socketFile);
+            if (thread.isAlive()) {
+                thread.interrupt(); // closes the connection it still blocks on
+                thread.join(2000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stopping the echo server");
+        } finally {
+            if (socketFile != null) {
+                Files.deleteIfExists(socketFile);
+            }
         }
         Throwable t = failure.get();
         if (t != null) {

@@ -42,6 +42,22 @@ class TriggerTest extends PollFixture {
     }
 
     @Test
+    @DisplayName("10. EDGE: data left unread is reported once, not on every poll; new data is a new edge")
+    void edgeReportsUnreadDataOnce() throws Exception {
+        assumeTrue(poll.supports(Trigger.EDGE), "the backend offers EDGE");
+        StreamPair pair = tcpPair();
+        registry.register(Source.of(pair.server()), TOKEN, Interests.READABLE.edge());
+
+        send(pair.client(), "unread");
+        expect(readable(TOKEN));
+        expectNoEvents();             // still readable, but no new edge
+        send(pair.client(), "+more");
+        expect(readable(TOKEN));
+        expectNoEvents();
+        assertEquals("unread+more", ascii(drain(pair.server())));
+    }
+
+    @Test
     @DisplayName("11. ONESHOT: readable once; more data -> no event until reregister; after reregister -> readable")
     void oneshot() throws Exception {
         StreamPair pair = tcpPair();
