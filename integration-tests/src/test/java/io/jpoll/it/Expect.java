@@ -10,7 +10,7 @@ record Expect(long token, Kind kind) {
 
     /** The readiness a test can wait for. */
     enum Kind {
-        READABLE, WRITABLE, READ_CLOSED, WRITE_CLOSED, ERROR,
+        READABLE, WRITABLE, READ_CLOSED, WRITE_CLOSED, ERROR, PRIORITY,
         /** A failed connect: some OSes report it as writable, some as an error, some as both. */
         WRITABLE_OR_ERROR;
 
@@ -21,6 +21,7 @@ record Expect(long token, Kind kind) {
                 case READ_CLOSED -> e.isReadClosed();
                 case WRITE_CLOSED -> e.isWriteClosed();
                 case ERROR -> e.isError();
+                case PRIORITY -> e.isPriority();
                 case WRITABLE_OR_ERROR -> e.isWritable() || e.isError();
             };
         }
@@ -32,6 +33,10 @@ record Expect(long token, Kind kind) {
 
     static Expect writable(long token) {
         return new Expect(token, Kind.WRITABLE);
+    }
+
+    static Expect priority(long token) {
+        return new Expect(token, Kind.PRIORITY);
     }
 
     static Expect readClosed(long token) {

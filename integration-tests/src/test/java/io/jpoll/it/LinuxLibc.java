@@ -1,8 +1,10 @@
 package io.jpoll.it;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +38,16 @@ final class LinuxLibc {
 
     static native int close(int fd);
 
+    static native int getpid();
+
+    static native int gettid();
+
+    static native int tgkill(int tgid, int tid, int signal);
+
+    static native int __libc_current_sigrtmax();
+
+    static native int sigaction(int signal, Pointer action, Pointer oldAction);
+
     /** A non-blocking eventfd with counter 0. */
     static int newEventFd() {
         return check("eventfd", eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
@@ -66,6 +78,27 @@ final class LinuxLibc {
             return -1;
         }
         throw new IllegalStateException("read from eventfd " + fd + " returned " + n + ", errno " + errno);
+    }
+
+    /**
+     * The signal the JDK itself sends to interrupt a thread blocked in I/O (SIGRTMAX - 2, see
+     * sun.nio.ch.NativeThread), or -1 when no handler is installed for it. Its handler does nothing
+     * and is installed without SA_RESTART, so it is a safe way to make a blocking call fail with
+     * EINTR; with no handler the signal would kill the JVM, hence the check.
+     */
+    static int jdkInterruptSignal() {
+        int signal = __libc_current_sigrtmax() - 2;
+        try (Memory old = new Memory(512)) { // larger than struct sigaction on every Linux ABI
+            old.clear();
+            check("sigaction", sigaction(signal, null, old));
+            long handler = old.getLong(0); // sa_handler comes first in glibc's struct sigaction
+            return handler == 0 /* SIG_DFL */ || handler == 1 /* SIG_IGN */ ? -1 : signal;
+        }
+    }
+
+    /** Sends {@code signal} to one thread of this process. */
+    static void signalThread(int tid, int signal) {
+        check("tgkill " + tid, tgkill(getpid(), tid, signal));
     }
 
     static void closeFd(int fd) {

@@ -214,6 +214,31 @@ class RegistrationTest extends PollFixture {
         assertEquals(once, counts, "each token exactly once (ONESHOT), no other token");
     }
 
+    @Test
+    @DisplayName("a channel closed while registered: a new channel that gets its descriptor number registers afresh")
+    void closedWhileRegisteredThenNumberReused() throws Exception {
+        DatagramChannel first = DatagramChannel.open();
+        first.bind(new java.net.InetSocketAddress(LOOPBACK, 0));
+        first.configureBlocking(false);
+        Source old = Source.of(first);
+        registry.register(old, 0x01D0_0000_0000_0001L, Interests.WRITABLE.level());
+        first.close(); // without deregister, as programs do
+
+        // Open channels until one takes the old number (the lowest free one, usually at once).
+        Source reused = null;
+        for (int i = 0; i < 8 && reused == null; i++) {
+            Source candidate = Source.of(udp());
+            if (candidate.equals(old)) {
+                reused = candidate;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(reused != null, "the OS did not reuse the number " + old.handle());
+        long fresh = 0x0E11_0000_0000_0002L;
+        registry.register(reused, fresh, Interests.WRITABLE);
+        List<Event> seen = expect(writable(fresh));
+        assertTrue(seen.stream().allMatch(e -> e.token() == fresh), () -> "the closed channel's token came back: " + seen);
+    }
+
     private static String receive(DatagramChannel channel) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(64);
         assertNotNull(channel.receive(buffer), "a datagram is waiting");

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.net.ConnectException;
@@ -237,6 +238,20 @@ class TcpTest extends PollFixture {
         assertTrue(seen.stream().noneMatch(e -> e.token() == CLIENT && e.isReadClosed()),
                 () -> "the client's read side is open: " + seen);
         assertEquals("still open", ascii(drain(pair.client())));
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "priority is a hint; kqueue has no out-of-band filter")
+    @DisplayName("PRIORITY: TCP urgent data -> a priority event; ordinary data does not raise it")
+    void urgentDataIsPriority() throws Exception {
+        StreamPair pair = tcpPair();
+        Source source = Source.of(pair.server());
+        registry.register(source, SERVER, Interests.PRIORITY.level());
+        send(pair.client(), "plain");
+        expectNoEvents();
+        pair.client().socket().sendUrgentData(0x55);
+        List<Event> seen = expect(Expect.priority(SERVER));
+        assertTrue(seen.stream().allMatch(e -> e.token() == SERVER), seen::toString);
     }
 
     private static void assertNoClosedOrErrorFlags(List<Event> seen) {
