@@ -5,4 +5,5 @@
 module io.jpoll.all {
     requires transitive io.jpoll;
     requires io.jpoll.epoll;
+    requires io.jpoll.iocp;
 }
