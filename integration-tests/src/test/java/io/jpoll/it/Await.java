@@ -33,16 +33,21 @@ final class Await {
      * @return every event seen on the way, expected or not, for further checks
      */
     static List<Event> events(Poll poll, Events events, Expect... expected) throws IOException {
+        return events(poll, events, ROUNDS, expected);
+    }
+
+    /** Like {@link #events(Poll, Events, Expect...)} with more patience, for slow OS paths. */
+    static List<Event> events(Poll poll, Events events, int rounds, Expect... expected) throws IOException {
         List<Expect> missing = new ArrayList<>(Arrays.asList(expected));
         List<Event> seen = new ArrayList<>();
-        for (int round = 0; round < ROUNDS && !missing.isEmpty(); round++) {
+        for (int round = 0; round < rounds && !missing.isEmpty(); round++) {
             pollOnce(poll, events, ROUND, seen);
             for (Event e : seen) {
                 missing.removeIf(x -> x.matches(e));
             }
         }
         if (!missing.isEmpty()) {
-            fail("missing " + missing + " after " + ROUNDS + " polls of " + ROUND.toMillis()
+            fail("missing " + missing + " after " + rounds + " polls of " + ROUND.toMillis()
                     + " ms on " + poll.backend() + "; saw " + seen);
         }
         return seen;

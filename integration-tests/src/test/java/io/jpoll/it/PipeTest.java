@@ -63,7 +63,15 @@ class PipeTest extends PollFixture {
         registry.register(sink, SINK, Interests.WRITABLE);
         expectNoEvents();
 
-        long drained = drain(pipe.source()).length;
+        // Where a Pipe is a socket pair (Windows) some bytes may still be in flight: read by events.
+        Source source = Source.of(pipe.source());
+        registry.register(source, SOURCE, Interests.READABLE);
+        long drained = 0;
+        while (drained < filled) {
+            expect(readable(SOURCE));
+            drained += drain(pipe.source()).length;
+            registry.reregister(source, SOURCE, Interests.READABLE);
+        }
         assertEquals(filled, drained, "everything written comes out");
         expect(writable(SINK));
     }

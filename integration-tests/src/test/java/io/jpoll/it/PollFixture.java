@@ -187,6 +187,21 @@ abstract class PollFixture {
     }
 
     /**
+     * Reads what is there, and while fewer than {@code length} bytes came, re-arms the ONESHOT
+     * registration and waits for readable again: bytes sent apart may arrive apart.
+     */
+    final String readOneshot(SocketChannel channel, Source source, long token, int length) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        got.writeBytes(drain(channel));
+        while (got.size() < length) {
+            registry.reregister(source, token, Interests.READABLE);
+            expect(Expect.readable(token));
+            got.writeBytes(drain(channel));
+        }
+        return ascii(got.toByteArray());
+    }
+
+    /**
      * The client half of issues 16 and 20: connect without blocking, wait until writable, write
      * {@code payload}, then wait for readable until the echo came back whole.
      */

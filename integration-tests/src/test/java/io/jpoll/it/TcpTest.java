@@ -181,7 +181,8 @@ class TcpTest extends PollFixture {
         }
         assertFalse(connected, "connected to a port nobody listens on");
         registry.register(Source.of(client), CLIENT, Interests.READABLE.add(Interests.WRITABLE));
-        expect(writableOrError(CLIENT));
+        // Windows retries a refused SYN for about two seconds before it gives up.
+        Await.events(poll, events, 10, writableOrError(CLIENT));
         ConnectException refused = assertThrows(ConnectException.class, client::finishConnect);
         assertNotNull(refused.getMessage());
     }
