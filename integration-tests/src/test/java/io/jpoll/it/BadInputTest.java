@@ -136,6 +136,17 @@ class BadInputTest extends PollFixture {
     }
 
     @Test
+    @DisplayName("Poll.open of a backend that is present but foreign to this OS -> IllegalArgumentException saying so")
+    void foreignBackend() throws Exception {
+        String foreign = OS.current() == OS.WINDOWS ? "epoll" : "iocp";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.open(foreign));
+        assertMessageContains(e, foreign, "not supported", poll.backend());
+        try (Poll named = Poll.open(poll.backend())) {
+            assertEquals(poll.backend(), named.backend());
+        }
+    }
+
+    @Test
     @DisplayName("Source.of a blocking channel -> IllegalBlockingModeException; of a closed channel -> IllegalArgumentException")
     void unusableChannels() throws Exception {
         SocketChannel blocking = closeLater(SocketChannel.open());

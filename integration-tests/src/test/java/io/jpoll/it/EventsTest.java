@@ -78,6 +78,32 @@ class EventsTest extends PollFixture {
     }
 
     @Test
+    @DisplayName("256 ready sources through Events(64): every token exactly once, no poll over capacity")
+    void manySources() throws Exception {
+        int count = 256;
+        long base = 0x0FF5_E700_0000_0000L;
+        for (int i = 0; i < count; i++) {
+            registry.register(Source.of(udp()), base + i, Interests.WRITABLE);
+        }
+        int[] seen = new int[count];
+        int total = 0;
+        for (int round = 0; round < 40 && total < count; round++) {
+            poll.poll(events, Duration.ofMillis(500));
+            assertTrue(events.size() <= 64);
+            for (int i = 0; i < events.size(); i++) {
+                long index = events.token(i) - base;
+                assertTrue(index >= 0 && index < count, "unknown token " + events.token(i));
+                seen[(int) index]++;
+                total++;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            assertEquals(1, seen[i], "events for source " + i);
+        }
+        expectNoEvents();
+    }
+
+    @Test
     @DisplayName("poll clears the Events it is given, even when it reports nothing")
     void pollClearsFirst() throws Exception {
         try (Waker waker = poll.waker(3)) {

@@ -107,6 +107,18 @@ class WakerTest extends PollFixture {
     }
 
     @Test
+    @DisplayName("a waker may share its token with a registration: both kinds of event arrive")
+    void wakerSharingARegistrationsToken() throws Exception {
+        long shared = -7;
+        registry.register(Source.of(udp()), shared, Interests.WRITABLE);
+        try (Waker waker = poll.waker(shared)) {
+            waker.wake();
+            List<Event> seen = expect(writable(shared), readable(shared));
+            assertTrue(seen.stream().allMatch(e -> e.token() == shared), seen::toString);
+        }
+    }
+
+    @Test
     @DisplayName("a closed waker's wake() does nothing; close is idempotent")
     void closedWakerIsANoOp() throws Exception {
         Waker waker = poll.waker(WAKER);
