@@ -5,6 +5,7 @@ import io.jpoll.Interests;
 import io.jpoll.Source;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
@@ -46,6 +47,21 @@ class PipeTest extends PollFixture {
         pipe.sink().close();
         expect(readClosed(SOURCE));
         assertEquals(-1, pipe.source().read(ByteBuffer.allocate(4)));
+    }
+
+    @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "a Windows Pipe is a socket pair, whose reset is reported differently")
+    @DisplayName("pipe: closing the source -> the sink is write-closed (no reader left)")
+    void sourceClosed() throws Exception {
+        Pipe pipe = pipe();
+        Source sink = Source.of(pipe.sink());
+        registry.register(sink, SINK, Interests.WRITABLE);
+        List<Event> open = expect(writable(SINK));
+        assertTrue(open.stream().noneMatch(Event::isWriteClosed), () -> "a reader exists: " + open);
+
+        pipe.source().close();
+        registry.reregister(sink, SINK, Interests.WRITABLE);
+        expect(new Expect(SINK, Expect.Kind.WRITE_CLOSED));
     }
 
     @Test
