@@ -1,6 +1,7 @@
 package io.jpoll.it;
 
 import io.jpoll.Event;
+import io.jpoll.Poll;
 import io.jpoll.Trigger;
 import io.jpoll.Waker;
 import org.junit.jupiter.api.DisplayName;
@@ -133,7 +134,7 @@ class PollBasicsTest extends PollFixture {
     @Test
     @DisplayName("two Polls are independent: a wake on one is not an event on the other; one Events serves both")
     void pollsAreIndependent() throws Exception {
-        try (io.jpoll.Poll other = io.jpoll.Poll.open(); Waker waker = other.waker(7)) {
+        try (Poll other = Poll.open(); Waker waker = other.waker(7)) {
             waker.wake();
             expectNoEvents();
             // The same Events serves both Polls: it belongs to the polling thread, not to a Poll.

@@ -23,6 +23,7 @@ import java.nio.channels.Pipe;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -164,7 +165,7 @@ abstract class PollFixture {
     }
 
     /** Writes all of a small message; on a fresh socket or pipe one write takes it all. */
-    static void send(java.nio.channels.WritableByteChannel to, String message) throws IOException {
+    static void send(WritableByteChannel to, String message) throws IOException {
         ByteBuffer b = ascii(message);
         int n = to.write(b);
         assertEquals(b.capacity(), n, () -> "a " + b.capacity() + "-byte write to " + to + " went out only in part");

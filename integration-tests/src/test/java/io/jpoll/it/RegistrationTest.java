@@ -5,15 +5,18 @@ import io.jpoll.Event;
 import io.jpoll.Interests;
 import io.jpoll.NotRegisteredException;
 import io.jpoll.Source;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -211,22 +214,12 @@ class RegistrationTest extends PollFixture {
     @Test
     @DisplayName("a channel closed while registered: a new channel that gets its descriptor number registers afresh")
     void closedWhileRegisteredThenNumberReused() throws Exception {
-        DatagramChannel first = DatagramChannel.open();
-        first.bind(new java.net.InetSocketAddress(LOOPBACK, 0));
-        first.configureBlocking(false);
+        DatagramChannel first = udp();
         Source old = Source.of(first);
         registry.register(old, 0x01D0_0000_0000_0001L, Interests.WRITABLE.level());
         first.close(); // without deregister, as programs do
 
-        // Open channels until one takes the old number (the lowest free one, usually at once).
-        Source reused = null;
-        for (int i = 0; i < 8 && reused == null; i++) {
-            Source candidate = Source.of(udp());
-            if (candidate.equals(old)) {
-                reused = candidate;
-            }
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(reused != null, "the OS did not reuse the number " + old.handle());
+        Source reused = successorOf(old);
         long fresh = 0x0E11_0000_0000_0002L;
         registry.register(reused, fresh, Interests.WRITABLE);
         List<Event> seen = expect(writable(fresh));
@@ -236,33 +229,37 @@ class RegistrationTest extends PollFixture {
     @Test
     @DisplayName("deregister of a closed channel's source leaves alone the channel that now has its number")
     void staleSourceDoesNotDeregisterItsSuccessor() throws Exception {
-        DatagramChannel first = DatagramChannel.open();
-        first.bind(new java.net.InetSocketAddress(LOOPBACK, 0));
-        first.configureBlocking(false);
+        DatagramChannel first = udp();
         Source stale = Source.of(first);
         registry.register(stale, 0x57A1_0000_0000_0001L, Interests.WRITABLE);
         first.close();
 
-        Source successor = null;
-        for (int i = 0; i < 8 && successor == null; i++) {
-            Source candidate = Source.of(udp());
-            if (candidate.equals(stale)) {
-                successor = candidate;
-            }
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(successor != null, "the OS did not reuse the number " + stale.handle());
+        Source successor = successorOf(stale);
         long token = 0x5CC0_0000_0000_0002L;
         registry.register(successor, token, Interests.WRITABLE);
 
         // The stale source names a closed channel, so it must not reach the successor's registration.
-        assertThrows(java.nio.channels.ClosedChannelException.class, () -> registry.deregister(stale));
+        assertThrows(ClosedChannelException.class, () -> registry.deregister(stale));
         expect(writable(token));
+    }
+
+    /** A new channel whose descriptor number is that of {@code closed}'s (closed) channel. */
+    private Source successorOf(Source closed) throws Exception {
+        // POSIX hands out the lowest free number, so this usually succeeds at once.
+        for (int i = 0; i < 8; i++) {
+            Source candidate = Source.of(udp());
+            if (candidate.equals(closed)) {
+                return candidate;
+            }
+        }
+        Assumptions.abort("the OS did not reuse the number " + closed.handle());
+        return null;
     }
 
     private static String receive(DatagramChannel channel) throws Exception {
         ByteBuffer buffer = ByteBuffer.allocate(64);
         assertNotNull(channel.receive(buffer), "a datagram is waiting");
-        String s = new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.US_ASCII);
+        String s = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
         buffer.clear();
         return s;
     }

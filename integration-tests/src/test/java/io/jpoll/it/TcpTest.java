@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.IllegalBlockingModeException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -83,7 +84,7 @@ class TcpTest extends PollFixture {
     @DisplayName("16. connecting stream + echo server: writable, write, readable, the exact bytes back")
     void echo() throws Exception {
         EchoServer server = closeLater(EchoServer.tcp());
-        byte[] payload = "hello jpoll \u0000\u00ff end".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] payload = "hello jpoll \u0000\u00ff end".getBytes(StandardCharsets.ISO_8859_1);
         byte[] echoed = echoRoundTrip(StandardProtocolFamily.INET, server.address(), CLIENT, payload);
         assertArrayEquals(payload, echoed);
     }

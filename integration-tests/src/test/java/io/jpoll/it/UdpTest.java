@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 
 import static io.jpoll.it.Expect.readable;
 import static io.jpoll.it.Expect.writable;
@@ -80,6 +81,6 @@ class UdpTest extends PollFixture {
         ByteBuffer buffer = ByteBuffer.allocate(64);
         SocketAddress sender = to.receive(buffer);
         assertEquals(from, sender, "the sender");
-        assertEquals(content, new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(content, new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
     }
 }
