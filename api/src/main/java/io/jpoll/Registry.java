@@ -85,7 +85,7 @@ public final class Registry {
      * @throws NotRegisteredException if the source is not registered with this Poll
      */
     public void deregister(Source source) throws IOException {
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(source, "Registry.deregister: source is null");
         Gate gate = poll.gate();
         if (!gate.enter()) {
             throw new ClosedPollException("Registry.deregister");
@@ -98,8 +98,12 @@ public final class Registry {
     }
 
     private void check(String operation, Source source, Interests interests) throws ClosedChannelException {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(interests, "interests");
+        if (source == null) {
+            throw new NullPointerException(operation + ": source is null");
+        }
+        if (interests == null) {
+            throw new NullPointerException(operation + ": interests is null");
+        }
         if (!selector.supports(interests.trigger())) {
             throw new UnsupportedOperationException(operation + " " + source + ": the " + poll.backend()
                     + " backend does not support " + interests.trigger() + ": "
