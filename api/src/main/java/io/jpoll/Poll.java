@@ -165,7 +165,7 @@ public final class Poll implements AutoCloseable {
         }
         try {
             selector.interrupt();
-            gate.awaitEmpty();
+            gate.awaitEmpty(toString());
             for (Waker w : wakers) {
                 w.release();
             }

@@ -63,7 +63,7 @@ public final class Waker implements AutoCloseable {
         if (!gate.close()) {
             return;
         }
-        gate.awaitEmpty();
+        gate.awaitEmpty(toString());
         Gate pollGate = poll.gate();
         // While the Poll is open its selector still holds this waker; release through it. Once it
         // is closing, Poll.close releases every waker it still lists, so this one must stay listed:
