@@ -157,6 +157,7 @@ class BadInputTest {
             Path file = Files.createTempFile("jpoll-bad-input", ".txt");
             file.toFile().deleteOnExit();
             assumeTrue(LinuxC.SUPPORTED, "opens the file through the Linux libc helpers");
+            assumeTrue(f.open.backend().equals("epoll"), "only epoll refuses regular files (kqueue reports them readable)");
             int fd = LinuxC.open(file.toString(), LinuxC.O_RDONLY | LinuxC.O_CLOEXEC);
             assertTrue(fd >= 0, "open " + file);
             f.keep(() -> LinuxC.close(fd));

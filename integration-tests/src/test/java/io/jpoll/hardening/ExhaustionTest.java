@@ -43,6 +43,10 @@ class ExhaustionTest {
         if (!backend.isBlank()) {
             command.add("-Djpoll.backend=" + backend);
         }
+        String kqueueLibrary = System.getProperty("jpoll.kqueue.library", "");
+        if (!kqueueLibrary.isBlank()) {
+            command.add("-Djpoll.kqueue.library=" + kqueueLibrary); // kqueue over libkqueue on Linux
+        }
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add(ExhaustionChild.class.getName());

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Triggers: LEVEL is a plain filter, EDGE is EV_CLEAR, ONESHOT is EV_DISPATCH plus the
  * per-registration arm described in {@link Registrations}.
  *
- * <p>PRIORITY: kqueue has no out-of-band filter on most of these systems, so a PRIORITY interest
- * watches EVFILT_READ and its events say READABLE; the PRIORITY hint is never set (a hint has no
- * false positives).
+ * <p>PRIORITY: kqueue has no out-of-band filter, so READABLE | PRIORITY watches EVFILT_READ (the
+ * PRIORITY hint is never set: a hint has no false positives) and PRIORITY alone is refused.
  */
 final class KqueueSelector implements Selector {
     /**
@@ -182,20 +181,27 @@ final class KqueueSelector implements Selector {
     @Override
     public void register(long handle, long token, Interests interests) throws IOException {
         int fd = fd(handle);
-        int want = filtersOf(interests);
+        int want = filtersOf("Registry.register", fd, token, interests);
         int mode = modeFlags(interests.trigger());
         synchronized (lock) {
+            String identity = profile == KqueueProfile.LIBKQUEUE ? LinuxFdIdentity.of(fd) : null;
             int existing = registrations.slotOf(fd);
             if (existing >= 0) {
-                if (!knotesGone(fd, existing)) {
+                if (!closedSince(fd, existing, identity)) {
                     throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
                             + ": already registered with this Poll");
                 }
-                // The fd was closed without deregister and its number reused: the kernel dropped
-                // the old knotes at close (as epoll forgets a closed fd), so forget them too.
+                // The fd was closed without deregister and its number reused: forget the old
+                // registration, as epoll forgets a closed fd. BSD kernels dropped its knotes at
+                // close; libkqueue keeps them, and needs EV_DELETE before the new EV_ADD.
+                int had = registrations.filters(existing);
                 registrations.retire(fd);
+                if (profile == KqueueProfile.LIBKQUEUE) {
+                    dropFilters(fd, had);
+                }
             }
             int slot = registrations.add(fd);
+            registrations.identity(slot, identity);
             long udata = registrations.arm(slot, token, interests.trigger());
             boolean registered = false;
             ChangeBatch b = takeChanges();
@@ -231,7 +237,7 @@ final class KqueueSelector implements Selector {
     @Override
     public void reregister(long handle, long token, Interests interests) throws IOException {
         int fd = fd(handle);
-        int want = filtersOf(interests);
+        int want = filtersOf("Registry.reregister", fd, token, interests);
         int mode = modeFlags(interests.trigger());
         synchronized (lock) {
             int slot = registrations.slotOf(fd);
@@ -316,17 +322,25 @@ final class KqueueSelector implements Selector {
     }
 
     /**
-     * Whether the kernel no longer holds the knotes of the registration in {@code slot}: the fd was
-     * closed without deregister (BSD kernels drop an fd's knotes at close) and the number reused.
-     * Probes each held filter with a change that carries no EV_ADD / EV_DELETE / EV_ENABLE /
-     * EV_DISABLE: the kernel answers ENOENT for a missing knote and otherwise only re-applies the
-     * udata, fflags and data it already has (xnu kevent_register's touch path, the BSDs'
-     * kqueue_register). Not on libkqueue: it keeps the knotes of closed fds (its BUGS.md) and
-     * fails such a modify of a socket knote, so there the table is the truth.
+     * Whether the fd registered in {@code slot} was closed (without deregister) and its number
+     * reused since, so a register of the number is a new registration, not a second one.
+     *
+     * <p>On the BSDs and macOS, whether the kernel still holds the slot's knotes: it drops an fd's
+     * knotes when the fd is closed. Each held filter is probed with a change that carries no
+     * EV_ADD / EV_DELETE / EV_ENABLE / EV_DISABLE: the kernel answers ENOENT for a missing knote
+     * and otherwise only re-applies the udata, fflags and data it already has (xnu
+     * kevent_register's touch path, the BSDs' kqueue_register).
+     *
+     * <p>libkqueue keeps the knotes of closed fds (its BUGS.md) and fails such a modify of a socket
+     * knote, so there the open file behind the number is compared with the one registered (see
+     * {@link LinuxFdIdentity}).
      */
-    private boolean knotesGone(int fd, int slot) throws IOException {
+    private boolean closedSince(int fd, int slot, String identity) throws IOException {
+        if (profile == KqueueProfile.LIBKQUEUE) {
+            return LinuxFdIdentity.differ(registrations.identity(slot), identity);
+        }
         int held = registrations.filters(slot);
-        if (held == 0 || profile == KqueueProfile.LIBKQUEUE) {
+        if (held == 0) {
             return false;
         }
         ChangeBatch b = takeChanges();
@@ -494,6 +508,18 @@ final class KqueueSelector implements Selector {
 
     @Override
     public void close() {
+        if (pipe == null && profile == KqueueProfile.LIBKQUEUE) {
+            // libkqueue gives each EVFILT_USER knote an eventfd and frees a closed kqueue's knotes
+            // later, from its monitor thread; delete the close signal's now, so its eventfd is
+            // closed by the time close() returns, like the wakers' (deleted by their close()).
+            ChangeBatch b = takeChanges();
+            try {
+                b.add(EventDecoder.INTERRUPT_IDENT, c.evfiltUser, c.evDelete | c.evReceipt, 0, 0L);
+                submit(b);
+            } finally {
+                giveChanges(b);
+            }
+        }
         Natives.close(kq);
         if (pipe != null) {
             pipe.close();
@@ -587,9 +613,18 @@ final class KqueueSelector implements Selector {
         return filter == c.evfiltRead ? Registrations.READ : Registrations.WRITE;
     }
 
-    static int filtersOf(Interests interests) {
-        return (interests.isReadable() || interests.isPriority() ? Registrations.READ : 0)
+    /** The filters for these interests; PRIORITY rides on EVFILT_READ and is refused alone. */
+    static int filtersOf(String operation, int fd, long token, Interests interests) {
+        int filters = (interests.isReadable() ? Registrations.READ : 0)
                 | (interests.isWritable() ? Registrations.WRITE : 0);
+        if (filters == 0) {
+            // Mapping it to EVFILT_READ would wake for every ordinary byte (a busy loop with
+            // LEVEL); registering nothing would wait forever. Saying so is the honest answer.
+            throw new UnsupportedOperationException(operation + " fd=" + fd + " token=" + token
+                    + ": the kqueue backend cannot watch PRIORITY alone (kqueue has no out-of-band"
+                    + " filter); register READABLE | PRIORITY, which watches readability");
+        }
+        return filters;
     }
 
     int modeFlags(Trigger trigger) {

@@ -72,6 +72,8 @@ final class Registrations {
         final byte[] filters = new byte[CHUNK];
         /** Trigger ordinal of the slot; under the lock. */
         final byte[] triggers = new byte[CHUNK];
+        /** libkqueue only: what the fd was when registered ({@link LinuxFdIdentity}); under the lock. */
+        final String[] identities = new String[CHUNK];
     }
 
     private volatile Chunk[] chunks = new Chunk[0];
@@ -135,6 +137,7 @@ final class Registrations {
         int i = slot & (CHUNK - 1);
         c.states.set(i, nextEpoch(c.states.get(i)) << 32);
         c.filters[i] = 0;
+        c.identities[i] = null;
         if (freeCount == free.length) {
             free = Arrays.copyOf(free, free.length * 2);
         }
@@ -146,6 +149,15 @@ final class Registrations {
     long udata(int slot) {
         long state = chunks[slot >>> CHUNK_BITS].states.get(slot & (CHUNK - 1));
         return (state >>> 32) << 32 | slot;
+    }
+
+    /** libkqueue only: what the slot's fd was when registered, or null. */
+    String identity(int slot) {
+        return chunks[slot >>> CHUNK_BITS].identities[slot & (CHUNK - 1)];
+    }
+
+    void identity(int slot, String identity) {
+        chunks[slot >>> CHUNK_BITS].identities[slot & (CHUNK - 1)] = identity;
     }
 
     int filters(int slot) {
