@@ -62,15 +62,26 @@ class ExhaustionTest {
         assertEquals(0, child.exitValue(), () -> "the child JVM failed:\n" + output);
 
         Map<String, String> steps = steps(output);
-        for (String failure : new String[]{"open-0-free", "open-1-free", "waker-0-free"}) {
+        // What a Poll and a waker cost differs by backend (epoll: 2 and 1; kqueue: 1 and 0 where
+        // EVFILT_USER exists); the child measured it, and each failure it provoked must be EMFILE.
+        if (isEpoll()) {
+            assertEquals("a Poll takes 2 descriptor(s), a waker 1", steps.get("cost"));
+        }
+        for (String failure : new String[]{"open-0-free", "open-partial-free", "waker-0-free"}) {
             String s = steps.getOrDefault(failure, "");
+            if (s.startsWith("opened") || (s.isEmpty() && !isEpoll())) {
+                continue; // the backend needs no descriptor for it, or no second one
+            }
             assertTrue(s.contains("NativeException errorName=EMFILE errorCode=24"), () -> failure + ": " + s);
             assertTrue(s.contains(": EMFILE ("), () -> failure + " message must name EMFILE: " + s);
         }
         // Which call ran out names the operation: the queue itself, then its close signal, then the waker's.
-        assertTrue(steps.get("open-0-free").contains("operation=epoll_create1") || !isEpoll(), steps::toString);
-        assertTrue(steps.get("open-1-free").contains("operation=eventfd") || !isEpoll(), steps::toString);
-        assertTrue(steps.get("waker-0-free").contains("operation=eventfd") || !isEpoll(), steps::toString);
+        if (isEpoll()) {
+            assertTrue(steps.get("open-0-free").contains("operation=epoll_create1"), steps::toString);
+            assertTrue(steps.get("open-partial-free").contains("operation=eventfd"), steps::toString);
+            assertTrue(steps.get("waker-0-free").contains("operation=eventfd"), steps::toString);
+        }
+        assertEquals("opened", steps.get("open-enough-free"));
         String register = steps.getOrDefault("register-0-free", "");
         assertTrue(register.startsWith("registered") || register.contains("errorName=EMFILE"), register);
         assertEquals("tokens [6, 9]", steps.get("usable-again"));
