@@ -40,7 +40,7 @@ final class EpollSelector implements Selector {
     private final int epfd;
     private final int interruptFd;
     private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
-    private final BufferPool<Memory> ctlBuffers = new BufferPool<>(POOL_SLOTS);
+    private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
 
@@ -119,17 +119,15 @@ final class EpollSelector implements Selector {
 
     /** epoll_ctl with an event record from a small pool; returns 0 or errno. */
     private int ctl(int op, int fd, int events, long token) {
-        Memory event = ctlBuffers.take();
-        if (event == null) {
-            event = new Memory(16);
+        CtlRecord record = ctlRecords.take();
+        if (record == null) {
+            record = new CtlRecord();
         }
         try {
-            event.setInt(layout.eventsOffset, events);
-            event.setLong(layout.dataOffset, token);
-            return LibC.epoll_ctl(epfd, op, fd, Pointer.nativeValue(event)) == 0 ? 0 : Native.getLastError();
+            return LibC.epoll_ctl(epfd, op, fd, record.fill(layout, events, token)) == 0 ? 0 : Native.getLastError();
         } finally {
-            if (!ctlBuffers.give(event)) {
-                event.close();
+            if (!ctlRecords.give(record)) {
+                record.free();
             }
         }
     }
@@ -240,7 +238,7 @@ final class EpollSelector implements Selector {
         LibC.close(interruptFd);
         LibC.close(epfd);
         buffers.drain(EpollBuffer::free);
-        ctlBuffers.drain(Memory::close);
+        ctlRecords.drain(CtlRecord::free);
     }
 
     @Override
