@@ -1,0 +1,211 @@
+package io.jpoll;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The API layer's own logic, over {@link FakeBackend}: no OS involved. */
+@Timeout(20)
+class PollTest {
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty("jpoll.backend");
+    }
+
+    private static FakeBackend.FakeSelector lastSelector() {
+        return FakeBackend.OPENED.get(FakeBackend.OPENED.size() - 1);
+    }
+
+    @Test
+    void opensTheBestSupportedBackend() throws IOException {
+        try (Poll poll = Poll.open()) {
+            assertEquals("fake", poll.backend());
+            assertTrue(poll.isOpen());
+            assertSame(poll.registry(), poll.registry());
+            assertEquals("Poll{fake}", poll.toString());
+        }
+    }
+
+    @Test
+    void unknownBackendListsTheAvailableOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.open("nope"));
+        assertEquals("Poll.open: unknown backend 'nope' (Poll.open(\"nope\")); available here: fake", e.getMessage());
+        System.setProperty("jpoll.backend", "nope2");
+        e = assertThrows(IllegalArgumentException.class, Poll::open);
+        assertEquals("Poll.open: unknown backend 'nope2' (-Djpoll.backend=nope2); available here: fake", e.getMessage());
+    }
+
+    @Test
+    void unsupportedBackendSaysWhy() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.open("fake-unsupported"));
+        assertEquals("Poll.open: backend 'fake-unsupported' (Poll.open(\"fake-unsupported\")) is not supported here:"
+                + " it never is; available here: fake", e.getMessage());
+    }
+
+    @Test
+    void propertyForcesABackend() throws IOException {
+        System.setProperty("jpoll.backend", "fake");
+        try (Poll poll = Poll.open()) {
+            assertEquals("fake", poll.backend());
+        }
+        assertThrows(NullPointerException.class, () -> Poll.open(null));
+    }
+
+    @Test
+    void timeoutConversion() {
+        assertEquals(-1, Poll.toNanos(null));
+        assertEquals(0, Poll.toNanos(Duration.ZERO));
+        assertEquals(1, Poll.toNanos(Duration.ofNanos(1)));
+        assertEquals(1_500_000, Poll.toNanos(Duration.ofMillis(1).plusNanos(500_000)));
+        assertEquals(Long.MAX_VALUE, Poll.toNanos(Duration.ofSeconds(Long.MAX_VALUE)), "saturates: waits forever");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.toNanos(Duration.ofMillis(-1)));
+        assertEquals("Poll.poll: timeout must not be negative, was PT-0.001S", e.getMessage());
+    }
+
+    @Test
+    void argumentChecksBeforeTheBackend() throws IOException {
+        try (Poll poll = Poll.open()) {
+            Registry r = poll.registry();
+            Source fd = Source.fd(5);
+            assertEquals("events", assertThrows(NullPointerException.class, () -> poll.poll(null, null)).getMessage());
+            assertThrows(IllegalArgumentException.class, () -> poll.poll(new Events(1), Duration.ofNanos(-1)));
+            assertEquals("source", assertThrows(NullPointerException.class, () -> r.register(null, 1, Interests.READABLE)).getMessage());
+            assertEquals("interests", assertThrows(NullPointerException.class, () -> r.register(fd, 1, null)).getMessage());
+            assertEquals("source", assertThrows(NullPointerException.class, () -> r.reregister(null, 1, Interests.READABLE)).getMessage());
+            assertEquals("interests", assertThrows(NullPointerException.class, () -> r.reregister(fd, 1, null)).getMessage());
+            assertEquals("source", assertThrows(NullPointerException.class, () -> r.deregister(null)).getMessage());
+            assertEquals("trigger", assertThrows(NullPointerException.class, () -> poll.supports(null)).getMessage());
+            UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                    () -> r.register(fd, 9, Interests.READABLE.edge()));
+            assertEquals("Registry.register fd 5: the fake backend does not support EDGE: the fake cannot see edges", u.getMessage());
+            assertFalse(poll.supports(Trigger.EDGE));
+            assertTrue(poll.supports(Trigger.LEVEL));
+            assertTrue(lastSelector().calls.isEmpty(), "nothing invalid reached the backend: " + lastSelector().calls);
+        }
+    }
+
+    @Test
+    void registryPassesHandleTokenAndInterests() throws IOException {
+        try (Poll poll = Poll.open()) {
+            poll.registry().register(Source.fd(3), Long.MIN_VALUE, Interests.READABLE.level());
+            poll.registry().reregister(Source.fd(3), -1, Interests.WRITABLE);
+            poll.registry().deregister(Source.fd(3));
+            assertEquals(List.of("register 3 -9223372036854775808 READABLE (LEVEL)", "reregister 3 -1 WRITABLE (ONESHOT)", "deregister 3"),
+                    lastSelector().calls);
+        }
+    }
+
+    @Test
+    void everyOperationAfterCloseThrowsClosedPollException() throws IOException {
+        Poll poll = Poll.open();
+        Waker waker = poll.waker(1);
+        poll.close();
+        assertFalse(poll.isOpen());
+        assertEquals("Poll.poll: the Poll is closed",
+                assertThrows(ClosedPollException.class, () -> poll.poll(new Events(1), Duration.ZERO)).getMessage());
+        assertEquals("Registry.register: the Poll is closed", assertThrows(ClosedPollException.class,
+                () -> poll.registry().register(Source.fd(1), 1, Interests.READABLE)).getMessage());
+        assertEquals("Registry.reregister: the Poll is closed", assertThrows(ClosedPollException.class,
+                () -> poll.registry().reregister(Source.fd(1), 1, Interests.READABLE)).getMessage());
+        assertEquals("Registry.deregister: the Poll is closed", assertThrows(ClosedPollException.class,
+                () -> poll.registry().deregister(Source.fd(1))).getMessage());
+        assertEquals("Poll.waker: the Poll is closed", assertThrows(ClosedPollException.class, () -> poll.waker(2)).getMessage());
+        waker.wake(); // a no-op, never reaching the closed selector
+        waker.close();
+        FakeBackend.FakeSelector s = lastSelector();
+        assertEquals(0, s.wakes.get());
+        assertEquals(1, s.wakerCloses.get(), "the Poll released its waker once");
+        assertFalse(s.usedAfterClose);
+        assertEquals("Poll{fake, closed}", poll.toString());
+    }
+
+    @Test
+    void closeIsIdempotentAndReleasesOnceFromManyThreads() throws Exception {
+        Poll poll = Poll.open();
+        FakeBackend.FakeSelector s = lastSelector();
+        Waker a = poll.waker(1);
+        poll.waker(2);
+        a.close();
+        a.close();
+        assertEquals(1, s.wakerCloses.get(), "a closed waker is released once");
+        List<Thread> closers = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                poll.close();
+                // Every closer returns only after the release.
+                assertEquals(1, s.closes.get());
+            });
+            t.start();
+            closers.add(t);
+        }
+        go.countDown();
+        for (Thread t : closers) {
+            t.join(5000);
+            assertFalse(t.isAlive());
+        }
+        poll.close();
+        assertEquals(1, s.interrupts.get());
+        assertEquals(1, s.closes.get());
+        assertEquals(2, s.wakerCloses.get());
+    }
+
+    @Test
+    void closeReturnsBlockedPollersAndWaitsForThemBeforeReleasing() throws Exception {
+        Poll poll = Poll.open();
+        FakeBackend.FakeSelector s = lastSelector();
+        CountDownLatch returned = new CountDownLatch(2);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 0; i < 2; i++) {
+            new Thread(() -> {
+                try {
+                    assertEquals(0, poll.poll(new Events(2), null));
+                } catch (Throwable e) {
+                    failure.set(e);
+                } finally {
+                    returned.countDown();
+                }
+            }).start();
+        }
+        while (s.insideSelect.get() < 2) {
+            Thread.onSpinWait();
+        }
+        poll.close();
+        assertTrue(returned.await(1, TimeUnit.SECONDS));
+        assertNull(failure.get());
+        assertFalse(s.usedAfterClose, "the selector was closed while a poller was inside it");
+    }
+
+    @Test
+    void wakerDeliversItsToken() throws IOException {
+        try (Poll poll = Poll.open()) {
+            Waker w = poll.waker(0xDEADBEEFCAFEBABEL);
+            assertEquals(0xDEADBEEFCAFEBABEL, w.token());
+            w.wake();
+            Events events = new Events(4);
+            assertEquals(1, poll.poll(events, Duration.ofSeconds(1)));
+            assertEquals(0xDEADBEEFCAFEBABEL, events.token(0));
+            assertTrue(events.isReadable(0));
+            assertEquals("Waker{token=" + 0xDEADBEEFCAFEBABEL + "}", w.toString());
+            w.close();
+            assertEquals("Waker{token=" + 0xDEADBEEFCAFEBABEL + ", closed}", w.toString());
+            w.wake();
+            assertEquals(0, poll.poll(events, Duration.ZERO), "a closed waker does nothing");
+        }
+    }
+}

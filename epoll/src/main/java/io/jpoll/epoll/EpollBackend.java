@@ -1,0 +1,68 @@
+package io.jpoll.epoll;
+
+import io.jpoll.spi.Backend;
+import io.jpoll.spi.Platform;
+import io.jpoll.spi.Selector;
+
+import java.io.IOException;
+import java.util.Set;
+
+/** The Linux epoll backend, found through {@link java.util.ServiceLoader}. */
+public final class EpollBackend implements Backend {
+    /** 64-bit Linux architectures whose epoll, eventfd and O_* values are the generic ones. */
+    private static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "riscv64", "ppc64le", "s390x", "loongarch64");
+
+    /** Set {@code -Djpoll.epoll.pwait2=false} to use millisecond epoll_wait timeouts only. */
+    static final String PWAIT2_PROPERTY = "jpoll.epoll.pwait2";
+
+    private static final class Probe {
+        static final String FAILURE = probe();
+
+        private static String probe() {
+            if (Platform.os() != Platform.Os.LINUX) {
+                return "epoll exists only on Linux, this is " + Platform.describe();
+            }
+            if (!ARCHES.contains(Platform.arch())) {
+                return "the epoll backend supports 64-bit " + ARCHES + ", not " + Platform.arch();
+            }
+            try {
+                LibC.close(-1); // loads and binds libc
+                return null;
+            } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
+                return "cannot bind libc through JNA: " + e;
+            }
+        }
+    }
+
+    public EpollBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    @Override
+    public boolean isSupported() {
+        return Probe.FAILURE == null;
+    }
+
+    @Override
+    public String unsupportedReason() {
+        return Probe.FAILURE;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public Selector open() throws IOException {
+        if (Probe.FAILURE != null) {
+            throw new IllegalStateException("epoll backend: " + Probe.FAILURE);
+        }
+        boolean pwait2 = !"false".equalsIgnoreCase(System.getProperty(PWAIT2_PROPERTY));
+        return new EpollSelector(EpollEventLayout.forArch(Platform.arch()), pwait2);
+    }
+}

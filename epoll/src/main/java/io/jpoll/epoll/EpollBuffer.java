@@ -1,0 +1,74 @@
+package io.jpoll.epoll;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One poller's native memory: the {@code epoll_event} array the kernel fills, followed by a
+ * {@code struct timespec} for epoll_pwait2. Read through a native-order ByteBuffer view, which
+ * the JIT compiles to plain loads (a {@code Pointer.getInt} is a JNI call per field).
+ *
+ * <p>Owned by exactly one poller at a time (see {@link io.jpoll.spi.BufferPool}); {@link #free()}
+ * runs once, by the selector's close or by the poller that could not pool it.
+ */
+final class EpollBuffer {
+    private static final int TIMESPEC = 16;
+
+    private final EpollEventLayout layout;
+    private Memory memory;
+    private ByteBuffer view;
+    private long address;
+    private int capacity;
+
+    EpollBuffer(EpollEventLayout layout, int capacity) {
+        this.layout = layout;
+        allocate(capacity);
+    }
+
+    /** Grows to hold at least {@code events} records; never shrinks. */
+    void ensure(int events) {
+        if (events > capacity) {
+            memory.close();
+            allocate(Math.max(events, Math.min(capacity * 2, io.jpoll.Events.MAX_CAPACITY)));
+        }
+    }
+
+    private void allocate(int events) {
+        long bytes = (long) events * layout.size + TIMESPEC;
+        memory = new Memory(bytes);
+        address = Pointer.nativeValue(memory);
+        view = memory.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
+        capacity = events;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    long address() {
+        return address;
+    }
+
+    /** The address of the timespec, after the records. */
+    long timespec(long nanos) {
+        int at = capacity * layout.size;
+        view.putLong(at, nanos / 1_000_000_000L);
+        view.putLong(at + 8, nanos % 1_000_000_000L);
+        return address + at;
+    }
+
+    int events(int index) {
+        return view.getInt(index * layout.size + layout.eventsOffset);
+    }
+
+    long data(int index) {
+        return view.getLong(index * layout.size + layout.dataOffset);
+    }
+
+    void free() {
+        memory.close();
+    }
+}

@@ -1,0 +1,243 @@
+package io.jpoll.epoll;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.jpoll.AlreadyRegisteredException;
+import io.jpoll.Interests;
+import io.jpoll.NotRegisteredException;
+import io.jpoll.Trigger;
+import io.jpoll.spi.BufferPool;
+import io.jpoll.spi.EventSink;
+import io.jpoll.spi.Selector;
+import io.jpoll.spi.WakerHandle;
+
+import java.io.IOException;
+
+/**
+ * One epoll instance. The token is the 64-bit {@code data} of each registration, so events decode
+ * straight from the kernel's records into the sink with no lookup, and no token is reserved.
+ *
+ * <p>Closing: {@link #interrupt()} adds a level-triggered, readable eventfd to the set. epoll
+ * wakes one waiter, and every waiter that collects a level-triggered event re-queues it and wakes
+ * the next (fs/eventpoll.c, ep_done_scan), so every blocked thread returns, and any thread that
+ * arrives later returns at once. The API's gate then waits for all of them before {@link #close()}
+ * closes the epoll fd, so no thread ever calls epoll on a closed or reused fd number.
+ */
+final class EpollSelector implements Selector {
+    private static final int POOL_SLOTS = 8;
+    /** epoll_wait's timeout is an int of milliseconds; longer waits are infinite. */
+    private static final long MAX_MILLIS = Integer.MAX_VALUE;
+
+    private final EpollEventLayout layout;
+    private final int epfd;
+    private final int interruptFd;
+    private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
+    private final BufferPool<Memory> ctlBuffers = new BufferPool<>(POOL_SLOTS);
+    private final boolean nanosecondTimeouts;
+    private volatile boolean closing;
+
+    EpollSelector(EpollEventLayout layout, boolean usePwait2) throws IOException {
+        this.layout = layout;
+        int ep = LibC.epoll_create1(EpollFlags.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            throw Errno.exception("epoll_create1", -1, null, Native.getLastError());
+        }
+        int efd = LibC.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
+        if (efd < 0) {
+            int errno = Native.getLastError();
+            LibC.close(ep);
+            throw Errno.exception("eventfd", -1, "(close signal of a new Poll)", errno);
+        }
+        this.epfd = ep;
+        this.interruptFd = efd;
+        this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(ep);
+    }
+
+    int epfd() {
+        return epfd;
+    }
+
+    boolean nanosecondTimeouts() {
+        return nanosecondTimeouts;
+    }
+
+    @Override
+    public boolean supports(Trigger trigger) {
+        return true;
+    }
+
+    @Override
+    public void register(long handle, long token, Interests interests) throws IOException {
+        int fd = (int) handle;
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.toEpoll(interests), token);
+        if (errno == 0) {
+            return;
+        }
+        if (errno == Errno.EEXIST) {
+            throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
+                    + ": already registered with this Poll (epoll_ctl(ADD): EEXIST)");
+        }
+        throw Errno.exception("epoll_ctl(ADD)", fd, "token=" + token + " interests=" + interests, errno);
+    }
+
+    @Override
+    public void reregister(long handle, long token, Interests interests) throws IOException {
+        int fd = (int) handle;
+        int errno = ctl(EpollFlags.EPOLL_CTL_MOD, fd, EpollFlags.toEpoll(interests), token);
+        if (errno == 0) {
+            return;
+        }
+        if (errno == Errno.ENOENT) {
+            throw new NotRegisteredException("Registry.reregister fd=" + fd + " token=" + token
+                    + ": not registered with this Poll (epoll_ctl(MOD): ENOENT)");
+        }
+        throw Errno.exception("epoll_ctl(MOD)", fd, "token=" + token + " interests=" + interests, errno);
+    }
+
+    @Override
+    public void deregister(long handle) throws IOException {
+        int fd = (int) handle;
+        // Since Linux 2.6.9 DEL ignores the event argument; NULL is fine.
+        if (LibC.epoll_ctl(epfd, EpollFlags.EPOLL_CTL_DEL, fd, 0) == 0) {
+            return;
+        }
+        int errno = Native.getLastError();
+        if (errno == Errno.ENOENT) {
+            throw new NotRegisteredException("Registry.deregister fd=" + fd
+                    + ": not registered with this Poll (epoll_ctl(DEL): ENOENT)");
+        }
+        throw Errno.exception("epoll_ctl(DEL)", fd, null, errno);
+    }
+
+    /** epoll_ctl with an event record from a small pool; returns 0 or errno. */
+    private int ctl(int op, int fd, int events, long token) {
+        Memory event = ctlBuffers.take();
+        if (event == null) {
+            event = new Memory(16);
+        }
+        try {
+            event.setInt(layout.eventsOffset, events);
+            event.setLong(layout.dataOffset, token);
+            return LibC.epoll_ctl(epfd, op, fd, Pointer.nativeValue(event)) == 0 ? 0 : Native.getLastError();
+        } finally {
+            if (!ctlBuffers.give(event)) {
+                event.close();
+            }
+        }
+    }
+
+    @Override
+    public void select(EventSink sink, long timeoutNanos) throws IOException {
+        int max = sink.remaining();
+        if (max == 0) {
+            return;
+        }
+        EpollBuffer buffer = buffers.take();
+        if (buffer == null) {
+            buffer = new EpollBuffer(layout, max);
+        } else {
+            buffer.ensure(max);
+        }
+        try {
+            int n = waitRetryingSignals(buffer, max, timeoutNanos);
+            if (n > 0 && !closing) {
+                decode(buffer, n, sink);
+            }
+        } finally {
+            if (!buffers.give(buffer)) {
+                buffer.free();
+            }
+        }
+    }
+
+    /** epoll_wait, resumed after EINTR with the time that is left; returns the record count. */
+    private int waitRetryingSignals(EpollBuffer buffer, int max, long timeoutNanos) throws IOException {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long remaining = timeoutNanos;
+        for (;;) {
+            int n = waitOnce(buffer, max, remaining);
+            if (n >= 0) {
+                return n;
+            }
+            int errno = Native.getLastError();
+            if (errno != LibC.EINTR) {
+                throw Errno.exception("epoll_wait", epfd, null, errno);
+            }
+            if (closing) {
+                return 0;
+            }
+            if (timeoutNanos > 0) {
+                remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return 0;
+                }
+            }
+        }
+    }
+
+    private int waitOnce(EpollBuffer buffer, int max, long nanos) {
+        if (nanos <= 0) {
+            return LibC.epoll_wait(epfd, buffer.address(), max, nanos == 0 ? 0 : -1);
+        }
+        if (nanosecondTimeouts && nanos < Long.MAX_VALUE) {
+            return EpollPwait2.epoll_pwait2(epfd, buffer.address(), max, buffer.timespec(nanos), 0);
+        }
+        return LibC.epoll_wait(epfd, buffer.address(), max, toMillis(nanos));
+    }
+
+    /** Rounds up, so a wait is never shorter than asked; beyond epoll's int range is forever. */
+    static int toMillis(long nanos) {
+        long millis = nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
+        return millis > MAX_MILLIS ? -1 : (int) millis;
+    }
+
+    private static void decode(EpollBuffer buffer, int n, EventSink sink) {
+        for (int i = 0; i < n; i++) {
+            sink.add(buffer.data(i), EpollFlags.toReadiness(buffer.events(i)));
+        }
+    }
+
+    @Override
+    public WakerHandle newWaker(long token) throws IOException {
+        int fd = LibC.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
+        if (fd < 0) {
+            throw Errno.exception("eventfd", -1, "(waker token=" + token + ")", Native.getLastError());
+        }
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.EPOLLIN | EpollFlags.EPOLLET, token);
+        if (errno != 0) {
+            LibC.close(fd);
+            throw Errno.exception("epoll_ctl(ADD)", fd, "(waker token=" + token + ")", errno);
+        }
+        return new EventFdWaker(fd);
+    }
+
+    @Override
+    public void interrupt() {
+        closing = true;
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, interruptFd, EpollFlags.EPOLLIN, 0);
+        if (errno != 0) {
+            // Only ENOMEM/ENOSPC can get here; pollers with a finite timeout still return.
+            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot signal close to pollers: epoll_ctl(ADD) " + Errno.name(errno));
+            return;
+        }
+        try (Memory one = new Memory(8)) {
+            one.setLong(0, 1);
+            LibC.write(interruptFd, Pointer.nativeValue(one), 8);
+        }
+    }
+
+    @Override
+    public void close() {
+        LibC.close(interruptFd);
+        LibC.close(epfd);
+        buffers.drain(EpollBuffer::free);
+        ctlBuffers.drain(Memory::close);
+    }
+
+    @Override
+    public String toString() {
+        return "EpollSelector{epfd=" + epfd + ", " + layout + (nanosecondTimeouts ? ", epoll_pwait2" : "") + "}";
+    }
+}

@@ -1,0 +1,64 @@
+package io.jpoll.epoll;
+
+import io.jpoll.NativeException;
+
+/**
+ * Symbolic names of Linux errno values (include/uapi/asm-generic/errno-base.h and errno.h, shared
+ * by x86_64, aarch64, riscv64, ppc64le and s390x), and the NativeException built from them.
+ */
+final class Errno {
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+
+    private static final String[] NAMES = new String[134];
+
+    static {
+        String[] base = {null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC",
+                "EBADF", "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST",
+                "EXDEV", "ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY",
+                "EFBIG", "ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK",
+                "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP"};
+        System.arraycopy(base, 0, NAMES, 0, base.length);
+        NAMES[75] = "EOVERFLOW";
+        NAMES[88] = "ENOTSOCK";
+        NAMES[95] = "EOPNOTSUPP";
+        NAMES[97] = "EAFNOSUPPORT";
+        NAMES[98] = "EADDRINUSE";
+        NAMES[99] = "EADDRNOTAVAIL";
+        NAMES[100] = "ENETDOWN";
+        NAMES[101] = "ENETUNREACH";
+        NAMES[103] = "ECONNABORTED";
+        NAMES[104] = "ECONNRESET";
+        NAMES[105] = "ENOBUFS";
+        NAMES[106] = "EISCONN";
+        NAMES[107] = "ENOTCONN";
+        NAMES[110] = "ETIMEDOUT";
+        NAMES[111] = "ECONNREFUSED";
+        NAMES[113] = "EHOSTUNREACH";
+        NAMES[114] = "EALREADY";
+        NAMES[115] = "EINPROGRESS";
+    }
+
+    private Errno() {
+    }
+
+    /** Like {@code EPERM}, or {@code errno 200} for a number without a name here. */
+    static String name(int errno) {
+        String n = errno >= 0 && errno < NAMES.length ? NAMES[errno] : null;
+        return n != null ? n : "errno " + errno;
+    }
+
+    static String describe(int errno) {
+        try {
+            String s = LibC.strerror(errno);
+            return s != null ? s : "unknown error";
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return "unknown error";
+        }
+    }
+
+    /** A NativeException for a failed call on {@code fd} (or no fd when {@code fd < 0}). */
+    static NativeException exception(String operation, int fd, String detail, int errno) {
+        return new NativeException(operation, fd >= 0 ? "fd" : null, fd, detail, errno, name(errno), describe(errno));
+    }
+}

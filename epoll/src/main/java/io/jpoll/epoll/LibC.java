@@ -1,0 +1,42 @@
+package io.jpoll.epoll;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+
+/**
+ * The glibc/musl calls the epoll backend makes, bound by JNA direct mapping: a plain JNI-speed
+ * call with primitive arguments, pointers passed as {@code long} addresses. Nothing here holds
+ * state or logic; {@link EpollSelector} does. errno is read with {@code Native.getLastError()}
+ * right after a call that returned -1.
+ *
+ * <p>Only LP64 Linux is supported, so {@code long} is both {@code size_t} and a pointer.
+ */
+final class LibC {
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+
+    static {
+        Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private LibC() {
+    }
+
+    static native int epoll_create1(int flags);
+
+    static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+    static native int epoll_wait(int epfd, long events, int maxevents, int timeoutMillis);
+
+    static native int eventfd(int initval, int flags);
+
+    static native long read(int fd, long buf, long count);
+
+    static native long write(int fd, long buf, long count);
+
+    static native int close(int fd);
+
+    /** Cold path only: builds exception messages. */
+    static native String strerror(int errnum);
+}

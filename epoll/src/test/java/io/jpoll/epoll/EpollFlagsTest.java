@@ -1,0 +1,63 @@
+package io.jpoll.epoll;
+
+import io.jpoll.Interests;
+import io.jpoll.spi.EventSink;
+import org.junit.jupiter.api.Test;
+
+import static io.jpoll.epoll.EpollFlags.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EpollFlagsTest {
+    @Test
+    void kernelConstantsMatchEventpollH() {
+        assertEquals(0x001, EPOLLIN);
+        assertEquals(0x002, EPOLLPRI);
+        assertEquals(0x004, EPOLLOUT);
+        assertEquals(0x008, EPOLLERR);
+        assertEquals(0x010, EPOLLHUP);
+        assertEquals(0x2000, EPOLLRDHUP);
+        assertEquals(0x40000000, EPOLLONESHOT);
+        assertEquals(0x80000000, EPOLLET);
+        assertEquals(02000000, EPOLL_CLOEXEC);
+        assertEquals(04000, EFD_NONBLOCK);
+    }
+
+    @Test
+    void interestsToEpoll() {
+        assertEquals(EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, toEpoll(Interests.READABLE));
+        assertEquals(EPOLLOUT | EPOLLONESHOT, toEpoll(Interests.WRITABLE));
+        assertEquals(EPOLLPRI | EPOLLONESHOT, toEpoll(Interests.PRIORITY));
+        assertEquals(EPOLLIN | EPOLLRDHUP | EPOLLOUT | EPOLLET, toEpoll(Interests.READABLE.add(Interests.WRITABLE).edge()));
+        assertEquals(EPOLLIN | EPOLLRDHUP | EPOLLOUT | EPOLLPRI,
+                toEpoll(Interests.READABLE.add(Interests.WRITABLE).add(Interests.PRIORITY).level()));
+        assertEquals(EPOLLOUT, toEpoll(Interests.WRITABLE.level()));
+    }
+
+    @Test
+    void epollToReadiness() {
+        int R = EventSink.READABLE, W = EventSink.WRITABLE, E = EventSink.ERROR, RC = EventSink.READ_CLOSED,
+                WC = EventSink.WRITE_CLOSED, P = EventSink.PRIORITY;
+        assertEquals(R, toReadiness(EPOLLIN));
+        assertEquals(W, toReadiness(EPOLLOUT));
+        assertEquals(R | P, toReadiness(EPOLLPRI));
+        assertEquals(R | RC, toReadiness(EPOLLIN | EPOLLRDHUP));
+        assertEquals(0, toReadiness(EPOLLRDHUP), "RDHUP without IN is not a read-closed claim");
+        assertEquals(RC | WC, toReadiness(EPOLLHUP));
+        assertEquals(E | WC, toReadiness(EPOLLERR), "ERR alone: the pipe's reader is gone");
+        assertEquals(W | E | WC, toReadiness(EPOLLOUT | EPOLLERR));
+        assertEquals(R | W | E | RC | WC, toReadiness(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP));
+        assertEquals(R | E, toReadiness(EPOLLIN | EPOLLERR), "IN|ERR closes neither side for sure");
+        assertEquals(R | W, toReadiness(EPOLLIN | EPOLLOUT));
+    }
+
+    @Test
+    void millisecondsRoundUp() {
+        assertEquals(1, EpollSelector.toMillis(1));
+        assertEquals(1, EpollSelector.toMillis(999_999));
+        assertEquals(1, EpollSelector.toMillis(1_000_000));
+        assertEquals(2, EpollSelector.toMillis(1_000_001));
+        assertEquals(Integer.MAX_VALUE, EpollSelector.toMillis(Integer.MAX_VALUE * 1_000_000L));
+        assertEquals(-1, EpollSelector.toMillis(Integer.MAX_VALUE * 1_000_000L + 1), "beyond int millis waits forever");
+        assertEquals(-1, EpollSelector.toMillis(Long.MAX_VALUE));
+    }
+}
