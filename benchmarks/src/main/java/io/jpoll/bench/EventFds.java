@@ -2,35 +2,28 @@ package io.jpoll.bench;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Linux eventfds for the eventfd variant of the dispatch benchmark. A written eventfd stays
  * readable until read, and every write is a new edge for EPOLLET.
  */
 public final class EventFds implements AutoCloseable {
-    private static final int EFD_NONBLOCK = 0x800;
-    private static final int EFD_CLOEXEC = 0x80000;
-
-    static {
-        Native.register(EventFds.class, Platform.C_LIBRARY_NAME);
-    }
-
     private final int[] fds;
     private final Memory value = new Memory(8);
 
     private EventFds(int count) {
         fds = new int[count];
-        java.util.Arrays.fill(fds, -1);
+        Arrays.fill(fds, -1);
     }
 
     public static EventFds open(int count) throws IOException {
         EventFds set = new EventFds(count);
         for (int i = 0; i < count; i++) {
-            int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+            int fd = Posix.eventfd(0, Posix.EFD_NONBLOCK | Posix.EFD_CLOEXEC);
             if (fd < 0) {
                 int errno = Native.getLastError();
                 set.close();
@@ -53,7 +46,7 @@ public final class EventFds implements AutoCloseable {
 
     /** Adds 1 to eventfd {@code i}: it becomes readable, and EPOLLET sees a new edge. */
     public void signal(int i) throws IOException {
-        long n = write(fds[i], Pointer.nativeValue(value), 8);
+        long n = Posix.write(fds[i], Pointer.nativeValue(value), 8);
         if (n != 8) {
             throw new IOException("write(eventfd " + fds[i] + "): errno " + Native.getLastError());
         }
@@ -63,16 +56,10 @@ public final class EventFds implements AutoCloseable {
     public void close() {
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] >= 0) {
-                close(fds[i]);
+                Posix.close(fds[i]);
                 fds[i] = -1;
             }
         }
         value.close();
     }
-
-    private static native int eventfd(int initval, int flags);
-
-    private static native long write(int fd, long buf, long count);
-
-    private static native int close(int fd);
 }

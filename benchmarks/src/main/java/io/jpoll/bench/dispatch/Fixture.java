@@ -49,11 +49,15 @@ interface Fixture extends AutoCloseable {
             pairs.poke(i);
         }
 
-        /** Reads the pending byte back and sends a new one: one byte stays queued, a new edge. */
+        /**
+         * Reads the pending byte back and sends a new one: one byte stays queued, a new edge.
+         * Waits for the byte to arrive, so the poll that follows is sure to see the edge.
+         */
         @Override
         public void renew(int i) throws IOException {
             pairs.drainOne(i);
             pairs.poke(i);
+            pairs.awaitArrival(i);
         }
 
         @Override
