@@ -133,6 +133,8 @@ log "running JMH: ${jmh_args[*]}"
 }
 grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.[A-Za-z]+ )' "$results/jmh.log" || true
 
+echo "loadEnd=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/env.properties"
+
 # --- report -----------------------------------------------------------------------------------------
 log "writing the report"
 "$java_bin" -cp "$jar" io.jpoll.bench.report.Report "$results" "$bench_dir/PROFILE.md"

@@ -50,7 +50,7 @@ final class ResultsPage {
         line("| | |").line("| --- | --- |");
         row("Date (UTC)", env.get("date"));
         row("Machine", env.get("cpu") + ", " + env.get("cores") + " cores, " + env.get("memory") + ", " + env.get("kernel"));
-        row("Load", env.get("note"));
+        row("Load", env.get("note") + "; load average at the end: " + env.get("loadEnd"));
         row("JDK", jmh.vmName + " (" + jmh.jdkVersion + ")");
         row("JVM flags, every fork and contender", "`" + String.join(" ", jmh.jvmArgs) + "`");
         row("JMH", "1.37, " + jmh.forks + " fork(s), warm-up " + jmh.warmup + ", measurement " + jmh.measurement
