@@ -6,6 +6,7 @@ import java.io.IOException;
 public class AlreadyRegisteredException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what was registered, or not, and where */
     public AlreadyRegisteredException(String message) {
         super(message);
     }

@@ -18,31 +18,37 @@ public final class Event {
         this.readiness = readiness;
     }
 
-    /** The token given at registration (or to the waker), all 64 bits. */
+    /** @return the token given at registration (or to the waker), all 64 bits */
     public long token() {
         return token;
     }
 
+    /** @return whether the source is readable: data, end of stream, or a connection to accept */
     public boolean isReadable() {
         return (readiness & EventSink.READABLE) != 0;
     }
 
+    /** @return whether the source is writable: room to send, or a finished connect */
     public boolean isWritable() {
         return (readiness & EventSink.WRITABLE) != 0;
     }
 
+    /** @return whether an error is pending on the source (a hint) */
     public boolean isError() {
         return (readiness & EventSink.ERROR) != 0;
     }
 
+    /** @return whether the read side is closed (a hint, never a false positive) */
     public boolean isReadClosed() {
         return (readiness & EventSink.READ_CLOSED) != 0;
     }
 
+    /** @return whether the write side is closed (a hint, never a false positive) */
     public boolean isWriteClosed() {
         return (readiness & EventSink.WRITE_CLOSED) != 0;
     }
 
+    /** @return whether priority (out-of-band) data is readable (a hint) */
     public boolean isPriority() {
         return (readiness & EventSink.PRIORITY) != 0;
     }

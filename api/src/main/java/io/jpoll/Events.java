@@ -51,56 +51,102 @@ public final class Events implements Iterable<Event> {
         sink = new EventSink(capacity);
     }
 
+    /** @return the most events one poll fills in */
     public int capacity() {
         return sink.capacity();
     }
 
+    /** @return how many events the last poll filled in */
     public int size() {
         return sink.size();
     }
 
+    /** @return whether the last poll filled in no event */
     public boolean isEmpty() {
         return sink.size() == 0;
     }
 
+    /** Forgets the events; {@link Poll#poll} does this itself before it fills them in. */
     public void clear() {
         sink.clear();
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return the token of the event at {@code index}
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public long token(int index) {
         return sink.token(check(index));
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is readable: data, end of stream, or a connection to accept
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isReadable(int index) {
         return has(index, EventSink.READABLE);
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is writable: room to send, or a finished connect
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isWritable(int index) {
         return has(index, EventSink.WRITABLE);
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is flagged with a pending error (a hint)
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isError(int index) {
         return has(index, EventSink.ERROR);
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is flagged read-closed (a hint, never a false positive)
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isReadClosed(int index) {
         return has(index, EventSink.READ_CLOSED);
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is flagged write-closed (a hint, never a false positive)
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isWriteClosed(int index) {
         return has(index, EventSink.WRITE_CLOSED);
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return whether the event at {@code index} is flagged with priority data (a hint)
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public boolean isPriority(int index) {
         return has(index, EventSink.PRIORITY);
     }
 
-    /** The event at {@code index} as a value object (allocates). */
+    /**
+     * The event at {@code index} as a value object; allocates, unlike the other accessors.
+     *
+     * @param index 0 to {@link #size()} - 1
+     * @return the event
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
     public Event get(int index) {
         check(index);
         return new Event(sink.token(index), sink.readiness(index));
     }
 
+    /** @return the events of the last poll in order, as value objects (allocates) */
     @Override
     public Iterator<Event> iterator() {
         return new Iterator<>() {

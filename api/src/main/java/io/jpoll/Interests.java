@@ -45,15 +45,18 @@ public final class Interests {
         return CANON[trigger.ordinal() * 8 + bits];
     }
 
-    /** These interests plus {@code other}'s kinds, keeping this trigger. */
+    /**
+     * @param other the kinds to add; its trigger is ignored
+     * @return these interests plus {@code other}'s kinds, with this trigger
+     */
     public Interests add(Interests other) {
         Objects.requireNonNull(other, "other");
         return of(bits | other.bits, trigger);
     }
 
     /**
-     * These interests without {@code other}'s kinds, keeping this trigger.
-     *
+     * @param other the kinds to remove; its trigger is ignored
+     * @return these interests without {@code other}'s kinds, with this trigger
      * @throws IllegalArgumentException if nothing would be left
      */
     public Interests remove(Interests other) {
@@ -67,38 +70,45 @@ public final class Interests {
         return of(left, trigger);
     }
 
+    /** @return whether readable is among the kinds */
     public boolean isReadable() {
         return (bits & R) != 0;
     }
 
+    /** @return whether writable is among the kinds */
     public boolean isWritable() {
         return (bits & W) != 0;
     }
 
+    /** @return whether priority is among the kinds */
     public boolean isPriority() {
         return (bits & P) != 0;
     }
 
+    /** @return when readiness is reported */
     public Trigger trigger() {
         return trigger;
     }
 
-    /** The same kinds with the given trigger. */
+    /**
+     * @param trigger the trigger to use
+     * @return the same kinds with {@code trigger}
+     */
     public Interests with(Trigger trigger) {
         return of(bits, Objects.requireNonNull(trigger, "trigger"));
     }
 
-    /** The same kinds, {@link Trigger#ONESHOT}. */
+    /** @return the same kinds, {@link Trigger#ONESHOT} */
     public Interests oneshot() {
         return of(bits, Trigger.ONESHOT);
     }
 
-    /** The same kinds, {@link Trigger#EDGE}. */
+    /** @return the same kinds, {@link Trigger#EDGE} */
     public Interests edge() {
         return of(bits, Trigger.EDGE);
     }
 
-    /** The same kinds, {@link Trigger#LEVEL}. */
+    /** @return the same kinds, {@link Trigger#LEVEL} */
     public Interests level() {
         return of(bits, Trigger.LEVEL);
     }

@@ -9,9 +9,13 @@ import java.io.IOException;
 public class NativeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The native call that failed. */
     private final String operation;
+    /** The fd or handle, or -1. */
     private final long handle;
+    /** The numeric OS error. */
     private final int errorCode;
+    /** The symbolic OS error. */
     private final String errorName;
 
     /**
@@ -45,22 +49,22 @@ public class NativeException extends IOException {
         return sb.append(": ").append(errorName).append(" (").append(description).append(')').toString();
     }
 
-    /** The native call that failed, e.g. {@code epoll_ctl(ADD)}. */
+    /** @return the native call that failed, e.g. {@code epoll_ctl(ADD)} */
     public String operation() {
         return operation;
     }
 
-    /** The fd or handle the call was about, or -1. */
+    /** @return the fd or handle the call was about, or -1 */
     public long handle() {
         return handle;
     }
 
-    /** The numeric OS error. */
+    /** @return the numeric OS error (errno, Win32 error or NTSTATUS) */
     public int errorCode() {
         return errorCode;
     }
 
-    /** The symbolic OS error, e.g. {@code EEXIST}. */
+    /** @return the symbolic OS error, e.g. {@code EEXIST} */
     public String errorName() {
         return errorName;
     }

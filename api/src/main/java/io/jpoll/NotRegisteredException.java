@@ -6,6 +6,7 @@ import java.io.IOException;
 public class NotRegisteredException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what was registered, or not, and where */
     public NotRegisteredException(String message) {
         super(message);
     }

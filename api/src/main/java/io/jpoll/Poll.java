@@ -45,9 +45,11 @@ public final class Poll implements AutoCloseable {
      * Opens a Poll on the best backend for this OS, or on the one named by the system property
      * {@code jpoll.backend}.
      *
+     * @return a new Poll; close it when done
      * @throws IllegalArgumentException if {@code jpoll.backend} names an unknown or unsupported backend
      * @throws IllegalStateException    if no backend on the class path supports this OS
      * @throws NativeException          if the OS refuses (for example EMFILE)
+     * @throws IOException              if the backend cannot open for another reason
      */
     public static Poll open() throws IOException {
         return open(Backends.choose(null));
@@ -56,6 +58,10 @@ public final class Poll implements AutoCloseable {
     /**
      * Opens a Poll on the named backend: {@code epoll}, {@code kqueue} or {@code iocp}.
      *
+     * @param backend the backend's name
+     * @return a new Poll; close it when done
+     * @throws NativeException          if the OS refuses (for example EMFILE)
+     * @throws IOException              if the backend cannot open for another reason
      * @throws IllegalArgumentException if the backend is unknown or not supported here; the message
      *                                  lists the backends available here
      */
@@ -68,21 +74,25 @@ public final class Poll implements AutoCloseable {
         return new Poll(backend.name(), backend.open());
     }
 
-    /** The backend's name: {@code epoll}, {@code kqueue} or {@code iocp}. */
+    /** @return the backend's name: {@code epoll}, {@code kqueue} or {@code iocp} */
     public String backend() {
         return backend;
     }
 
-    /** The registry of this Poll; the same object every time. */
+    /** @return the registry of this Poll; the same object every time */
     public Registry registry() {
         return registry;
     }
 
-    /** Whether registrations with this trigger are honoured by this Poll's backend. */
+    /**
+     * @param trigger a trigger
+     * @return whether registrations with this trigger are honoured by this Poll's backend
+     */
     public boolean supports(Trigger trigger) {
         return selector.supports(Objects.requireNonNull(trigger, "trigger"));
     }
 
+    /** @return false once {@link #close()} has started */
     public boolean isOpen() {
         return !gate.isClosed();
     }
@@ -121,6 +131,12 @@ public final class Poll implements AutoCloseable {
     /**
      * A new waker whose {@link Waker#wake()} makes a poll report {@code token} as readable. Any
      * number of wakers may exist per Poll.
+     *
+     * @param token the token of the wake events; any value, also one a registration uses
+     * @return a new waker; close it when done, or let {@link #close()} release it
+     * @throws ClosedPollException if the Poll is closed
+     * @throws NativeException     if the OS refuses (for example EMFILE)
+     * @throws IOException         for another failure of the backend
      */
     public Waker waker(long token) throws IOException {
         if (!gate.enter()) {

@@ -25,6 +25,10 @@ public final class Registry {
     /**
      * Starts watching {@code source}. Readiness that already exists is reported by the next poll.
      *
+     * @param source    what to watch
+     * @param token     what its events carry; any value, all 64 bits
+     * @param interests the readiness kinds and the trigger
+     * @throws IOException                   for another failure of the backend
      * @throws AlreadyRegisteredException    if the source is registered with this Poll already
      * @throws ClosedPollException           if the Poll is closed
      * @throws ClosedChannelException        if the source's channel was closed
@@ -48,6 +52,13 @@ public final class Registry {
      * Replaces the token and interests of a registration and re-arms it (a disarmed ONESHOT
      * registration becomes live again).
      *
+     * @param source    a registered source
+     * @param token     what its events carry from now on
+     * @param interests the readiness kinds and the trigger from now on
+     * @throws ClosedPollException    if the Poll is closed
+     * @throws ClosedChannelException if the source's channel was closed
+     * @throws NativeException        if the OS refuses
+     * @throws IOException            for another failure of the backend
      * @throws NotRegisteredException if the source is not registered with this Poll
      */
     public void reregister(Source source, long token, Interests interests) throws IOException {
@@ -67,6 +78,10 @@ public final class Registry {
      * Stops watching {@code source}. No poll that starts after this returns reports the
      * registration, even for readiness the OS had queued already.
      *
+     * @param source a registered source
+     * @throws ClosedPollException    if the Poll is closed
+     * @throws NativeException        if the OS refuses
+     * @throws IOException            for another failure of the backend
      * @throws NotRegisteredException if the source is not registered with this Poll
      */
     public void deregister(Source source) throws IOException {

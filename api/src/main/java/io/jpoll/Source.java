@@ -27,8 +27,11 @@ public final class Source {
     }
 
     /**
-     * A Unix file descriptor: a socket, pipe, eventfd, timerfd, tty or device.
+     * A Unix file descriptor: a socket, pipe, eventfd, timerfd, tty or device. jpoll neither
+     * owns nor closes it.
      *
+     * @param fd the descriptor
+     * @return the source
      * @throws IllegalArgumentException      if {@code fd} is negative
      * @throws UnsupportedOperationException on Windows, which has no such descriptors
      */
@@ -44,8 +47,10 @@ public final class Source {
     }
 
     /**
-     * A Windows SOCKET handle.
+     * A Windows SOCKET handle. jpoll neither owns nor closes it.
      *
+     * @param handle the SOCKET
+     * @return the source
      * @throws IllegalArgumentException      if the handle is 0 or INVALID_SOCKET (-1)
      * @throws UnsupportedOperationException off Windows
      */
@@ -65,6 +70,8 @@ public final class Source {
      * {@code DatagramChannel} or a {@code Pipe} end. jpoll only watches it; do the I/O through
      * the channel as usual. Do not register it with a {@code java.nio.channels.Selector} as well.
      *
+     * @param channel an open channel in non-blocking mode
+     * @return the source
      * @throws IllegalBlockingModeException if the channel is in blocking mode
      * @throws IllegalArgumentException     if the channel is closed or not a JDK channel
      */
@@ -81,7 +88,7 @@ public final class Source {
         return new Source(Platform.os() == Platform.Os.WINDOWS, fd, channel);
     }
 
-    /** The descriptor or SOCKET the OS knows this source by. */
+    /** @return the descriptor or SOCKET the OS knows this source by */
     public long handle() {
         return handle;
     }

@@ -26,7 +26,7 @@ public final class Waker implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** The token the wake events carry. */
+    /** @return the token the wake events carry */
     public long token() {
         return token;
     }

@@ -1,5 +1,6 @@
 package io.jpoll;
 
+import io.jpoll.spi.Platform;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +21,11 @@ class PollTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty("jpoll.backend");
+    }
+
+    /** A descriptor on Unix, a SOCKET on Windows: the fake backend takes either. */
+    private static Source src(int n) {
+        return Platform.os() == Platform.Os.WINDOWS ? Source.socket(n) : Source.fd(n);
     }
 
     private static FakeBackend.FakeSelector lastSelector() {
@@ -76,7 +82,7 @@ class PollTest {
     void argumentChecksBeforeTheBackend() throws IOException {
         try (Poll poll = Poll.open()) {
             Registry r = poll.registry();
-            Source fd = Source.fd(5);
+            Source fd = src(5);
             assertEquals("events", assertThrows(NullPointerException.class, () -> poll.poll(null, null)).getMessage());
             assertThrows(IllegalArgumentException.class, () -> poll.poll(new Events(1), Duration.ofNanos(-1)));
             assertEquals("source", assertThrows(NullPointerException.class, () -> r.register(null, 1, Interests.READABLE)).getMessage());
@@ -87,7 +93,7 @@ class PollTest {
             assertEquals("trigger", assertThrows(NullPointerException.class, () -> poll.supports(null)).getMessage());
             UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
                     () -> r.register(fd, 9, Interests.READABLE.edge()));
-            assertEquals("Registry.register fd 5: the fake backend does not support EDGE: the fake cannot see edges", u.getMessage());
+            assertEquals("Registry.register " + fd + ": the fake backend does not support EDGE: the fake cannot see edges", u.getMessage());
             assertFalse(poll.supports(Trigger.EDGE));
             assertTrue(poll.supports(Trigger.LEVEL));
             assertTrue(lastSelector().calls.isEmpty(), "nothing invalid reached the backend: " + lastSelector().calls);
@@ -97,9 +103,9 @@ class PollTest {
     @Test
     void registryPassesHandleTokenAndInterests() throws IOException {
         try (Poll poll = Poll.open()) {
-            poll.registry().register(Source.fd(3), Long.MIN_VALUE, Interests.READABLE.level());
-            poll.registry().reregister(Source.fd(3), -1, Interests.WRITABLE);
-            poll.registry().deregister(Source.fd(3));
+            poll.registry().register(src(3), Long.MIN_VALUE, Interests.READABLE.level());
+            poll.registry().reregister(src(3), -1, Interests.WRITABLE);
+            poll.registry().deregister(src(3));
             assertEquals(List.of("register 3 -9223372036854775808 READABLE (LEVEL)", "reregister 3 -1 WRITABLE (ONESHOT)", "deregister 3"),
                     lastSelector().calls);
         }
@@ -114,11 +120,11 @@ class PollTest {
         assertEquals("Poll.poll: the Poll is closed",
                 assertThrows(ClosedPollException.class, () -> poll.poll(new Events(1), Duration.ZERO)).getMessage());
         assertEquals("Registry.register: the Poll is closed", assertThrows(ClosedPollException.class,
-                () -> poll.registry().register(Source.fd(1), 1, Interests.READABLE)).getMessage());
+                () -> poll.registry().register(src(1), 1, Interests.READABLE)).getMessage());
         assertEquals("Registry.reregister: the Poll is closed", assertThrows(ClosedPollException.class,
-                () -> poll.registry().reregister(Source.fd(1), 1, Interests.READABLE)).getMessage());
+                () -> poll.registry().reregister(src(1), 1, Interests.READABLE)).getMessage());
         assertEquals("Registry.deregister: the Poll is closed", assertThrows(ClosedPollException.class,
-                () -> poll.registry().deregister(Source.fd(1))).getMessage());
+                () -> poll.registry().deregister(src(1))).getMessage());
         assertEquals("Poll.waker: the Poll is closed", assertThrows(ClosedPollException.class, () -> poll.waker(2)).getMessage());
         waker.wake(); // a no-op, never reaching the closed selector
         waker.close();

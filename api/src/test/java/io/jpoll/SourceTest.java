@@ -1,6 +1,9 @@
 package io.jpoll;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class SourceTest {
     @Test
+    @DisabledOnOs(OS.WINDOWS)
     void fdChecksItsArgument() {
         assertEquals("fd 0", Source.fd(0).toString());
         assertEquals(7, Source.fd(7).handle());
@@ -27,6 +31,19 @@ class SourceTest {
     }
 
     @Test
+    @EnabledOnOs(OS.WINDOWS)
+    void windowsHasSocketsNotDescriptors() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> Source.fd(3));
+        assertEquals("Source.fd(3): Windows has no file descriptors to poll; use Source.socket(SOCKET handle) or Source.of(channel)",
+                e.getMessage());
+        assertEquals("socket 1234", Source.socket(1234).toString());
+        assertEquals("Source.socket: not a valid SOCKET handle: -1",
+                assertThrows(IllegalArgumentException.class, () -> Source.socket(-1)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Source.socket(0));
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
     void socketHandlesAreWindowsOnly() {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> Source.socket(1234));
         assertTrue(e.getMessage().startsWith("Source.socket(1234): SOCKET handles exist only on Windows; on "), e.getMessage());
@@ -34,6 +51,7 @@ class SourceTest {
     }
 
     @Test
+    @DisabledOnOs(OS.WINDOWS)
     void equalSourcesAreOneRegistration() throws IOException {
         assertEquals(Source.fd(3), Source.fd(3));
         assertEquals(Source.fd(3).hashCode(), Source.fd(3).hashCode());

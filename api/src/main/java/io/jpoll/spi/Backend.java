@@ -9,20 +9,23 @@ import java.io.IOException;
  * {@linkplain #priority() priority}.
  */
 public interface Backend {
-    /** A short lower-case name: {@code epoll}, {@code kqueue}, {@code iocp}. */
+    /** @return a short lower-case name: {@code epoll}, {@code kqueue}, {@code iocp} */
     String name();
 
-    /** Whether this backend can run on this OS and architecture, with its native library loadable. */
+    /** @return whether this backend can run on this OS and architecture, with its native library loadable */
     boolean isSupported();
 
-    /** Why {@link #isSupported()} is false, for error messages; null when it is supported. */
+    /** @return why {@link #isSupported()} is false, for error messages; null when it is supported */
     default String unsupportedReason() {
         return isSupported() ? null : "not available on " + Platform.describe();
     }
 
-    /** Among supported backends the highest priority is chosen when none is named. */
+    /** @return the rank among supported backends; the highest is chosen when none is named */
     int priority();
 
-    /** A new selector: one per {@code Poll}. */
+    /**
+     * @return a new selector: one per {@code Poll}
+     * @throws IOException if the OS refuses, as a {@code NativeException} where it can say why
+     */
     Selector open() throws IOException;
 }

@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class BufferPool<T> {
     private final AtomicReferenceArray<T> slots;
 
+    /** @param size how many idle buffers the pool keeps at most */
     public BufferPool(int size) {
         slots = new AtomicReferenceArray<>(size);
     }
 
-    /** A pooled buffer, or null if none is free. */
+    /** @return a pooled buffer, now the caller's, or null if none is free */
     public T take() {
         for (int i = 0; i < slots.length(); i++) {
             T t = slots.get(i);
@@ -28,7 +29,10 @@ public final class BufferPool<T> {
         return null;
     }
 
-    /** Pools {@code t}; false if every slot is taken, and then the caller frees it. */
+    /**
+     * @param t a buffer the caller is done with
+     * @return true if pooled; false if every slot is taken, and then the caller frees {@code t}
+     */
     public boolean give(T t) {
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == null && slots.compareAndSet(i, null, t)) {
@@ -38,7 +42,11 @@ public final class BufferPool<T> {
         return false;
     }
 
-    /** Empties the pool and hands each buffer to {@code freer}. */
+    /**
+     * Empties the pool, when no poller can take a buffer any more.
+     *
+     * @param freer receives each pooled buffer once, to free it
+     */
     public void drain(java.util.function.Consumer<? super T> freer) {
         for (int i = 0; i < slots.length(); i++) {
             T t = slots.getAndSet(i, null);

@@ -25,27 +25,34 @@ public final class EventSink {
     private final int[] readiness;
     private int size;
 
+    /** @param capacity the most events one poll may add */
     public EventSink(int capacity) {
         tokens = new long[capacity];
         readiness = new int[capacity];
     }
 
+    /** @return the most events one poll may add */
     public int capacity() {
         return tokens.length;
     }
 
+    /** @return how many events were added since the last {@link #clear()} */
     public int size() {
         return size;
     }
 
-    /** How many more events fit. */
+    /** @return how many more events fit */
     public int remaining() {
         return tokens.length - size;
     }
 
     /**
-     * Appends one event and returns its index. The caller has checked {@link #remaining()}; an
-     * overflow is a backend bug and fails with {@link ArrayIndexOutOfBoundsException}.
+     * Appends one event. The caller has checked {@link #remaining()}; an overflow is a backend
+     * bug and fails with {@link ArrayIndexOutOfBoundsException}.
+     *
+     * @param token         the registration's token
+     * @param readinessBits a combination of {@link #READABLE}, {@link #WRITABLE} and the hint bits
+     * @return the event's index, for a later {@link #merge}
      */
     public int add(long token, int readinessBits) {
         int i = size;
@@ -55,7 +62,13 @@ public final class EventSink {
         return i;
     }
 
-    /** Adds readiness bits to the event at {@code index} (one registration, two native records). */
+    /**
+     * Adds readiness bits to an event already appended in this poll: one registration reported
+     * by two native records (kqueue's read and write filters) becomes one event.
+     *
+     * @param index         what {@link #add} returned
+     * @param readinessBits the bits to add
+     */
     public void merge(int index, int readinessBits) {
         if (index >= size) {
             throw new IndexOutOfBoundsException("merge index " + index + " >= size " + size);
@@ -63,14 +76,23 @@ public final class EventSink {
         readiness[index] |= readinessBits;
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return the token of that event
+     */
     public long token(int index) {
         return tokens[index];
     }
 
+    /**
+     * @param index 0 to {@link #size()} - 1
+     * @return the readiness bits of that event
+     */
     public int readiness(int index) {
         return readiness[index];
     }
 
+    /** Forgets every event; the API calls it before each poll. */
     public void clear() {
         size = 0;
     }

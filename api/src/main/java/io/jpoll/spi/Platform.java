@@ -6,9 +6,24 @@ import java.util.Locale;
 public final class Platform {
     /** Operating systems the backends tell apart. */
     public enum Os {
-        LINUX, MACOS, FREEBSD, OPENBSD, NETBSD, DRAGONFLY, WINDOWS, OTHER;
+        /** Linux. */
+        LINUX,
+        /** macOS. */
+        MACOS,
+        /** FreeBSD. */
+        FREEBSD,
+        /** OpenBSD. */
+        OPENBSD,
+        /** NetBSD. */
+        NETBSD,
+        /** DragonFly BSD. */
+        DRAGONFLY,
+        /** Windows. */
+        WINDOWS,
+        /** Anything else. */
+        OTHER;
 
-        /** True for the OSes whose sockets and pipes are file descriptors. */
+        /** @return true for the OSes whose sockets and pipes are file descriptors */
         public boolean isUnix() {
             return this != WINDOWS && this != OTHER;
         }
@@ -20,19 +35,21 @@ public final class Platform {
     private Platform() {
     }
 
+    /** @return the OS this JVM runs on */
     public static Os os() {
         return OS;
     }
 
     /**
-     * The architecture in the kernel's spelling: {@code x86_64}, {@code aarch64}, {@code x86},
-     * {@code arm}, {@code riscv64}, {@code ppc64le}, {@code s390x}, or the JVM's own name otherwise.
+     * @return the architecture in the kernel's spelling: {@code x86_64}, {@code aarch64},
+     *         {@code x86}, {@code arm}, {@code riscv64}, {@code ppc64le}, {@code s390x}, or the
+     *         JVM's own name otherwise
      */
     public static String arch() {
         return ARCH;
     }
 
-    /** Like {@code Linux x86_64}, for messages. */
+    /** @return the OS name and architecture, like {@code Linux x86_64}, for messages */
     public static String describe() {
         return System.getProperty("os.name", "?") + " " + ARCH;
     }

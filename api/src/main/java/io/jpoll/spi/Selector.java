@@ -21,10 +21,16 @@ import java.io.IOException;
  * </ul>
  */
 public interface Selector {
-    /** Whether registrations with this trigger are honoured. */
+    /**
+     * @param trigger a trigger
+     * @return whether registrations with this trigger are honoured
+     */
     boolean supports(Trigger trigger);
 
-    /** Why {@link #supports} is false for this trigger, for the exception the API throws. */
+    /**
+     * @param trigger a trigger {@link #supports} refuses
+     * @return why, for the exception the API throws
+     */
     default String unsupportedReason(Trigger trigger) {
         return "this backend does not offer " + trigger;
     }
@@ -32,22 +38,32 @@ public interface Selector {
     /**
      * Adds a registration.
      *
+     * @param handle    the fd or SOCKET
+     * @param token     what its events carry
+     * @param interests readiness kinds and trigger, one the selector {@link #supports}
      * @throws io.jpoll.AlreadyRegisteredException if the handle is registered already
      * @throws io.jpoll.NativeException            if the OS refuses
+     * @throws IOException                         for any other failure
      */
     void register(long handle, long token, Interests interests) throws IOException;
 
     /**
      * Replaces the token and interests of a registration and re-arms it.
      *
+     * @param handle    the fd or SOCKET
+     * @param token     what its events carry from now on
+     * @param interests readiness kinds and trigger from now on
      * @throws io.jpoll.NotRegisteredException if the handle is not registered
+     * @throws IOException                     if the OS refuses
      */
     void reregister(long handle, long token, Interests interests) throws IOException;
 
     /**
      * Removes a registration. No select that starts after this returns may report it.
      *
+     * @param handle the fd or SOCKET
      * @throws io.jpoll.NotRegisteredException if the handle is not registered
+     * @throws IOException                     if the OS refuses
      */
     void deregister(long handle) throws IOException;
 
@@ -56,12 +72,18 @@ public interface Selector {
      * Returns when at least one event was appended, when the timeout ran out, or promptly after
      * {@link #interrupt()}. A signal never surfaces; the wait goes on with the time that is left.
      *
+     * @param sink         where the events go, cleared by the caller
      * @param timeoutNanos negative: no timeout; 0: do not block; otherwise the longest wait,
      *                     where values beyond the OS maximum mean no timeout
+     * @throws IOException if the OS fails the wait
      */
     void select(EventSink sink, long timeoutNanos) throws IOException;
 
-    /** A new waker whose wake makes a select report {@code token} as readable. */
+    /**
+     * @param token the token of the wake events
+     * @return a new waker whose wake makes a select report {@code token} as readable
+     * @throws IOException if the OS refuses
+     */
     WakerHandle newWaker(long token) throws IOException;
 
     /** Makes every thread now or later in {@link #select} return promptly. Called once, at close. */

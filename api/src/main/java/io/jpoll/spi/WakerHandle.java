@@ -8,7 +8,11 @@ import java.io.IOException;
  * the selector is still open.
  */
 public interface WakerHandle {
-    /** Makes a select report this waker's token. Wakes before the next select may merge. */
+    /**
+     * Makes a select report this waker's token. Wakes before the next select may merge.
+     *
+     * @throws IOException if the OS fails the wake, other than for a full counter or queue
+     */
     void wake() throws IOException;
 
     /** Releases the native handle. */

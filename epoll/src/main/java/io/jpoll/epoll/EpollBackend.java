@@ -34,6 +34,7 @@ public final class EpollBackend implements Backend {
         }
     }
 
+    /** Called by {@link java.util.ServiceLoader}. */
     public EpollBackend() {
     }
 

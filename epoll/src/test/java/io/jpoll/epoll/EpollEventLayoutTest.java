@@ -5,6 +5,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.jpoll.spi.Platform;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.nio.ByteOrder;
 
@@ -31,6 +33,7 @@ class EpollEventLayoutTest {
      * our offsets, gives back the exact bits and token. Under qemu-aarch64 this runs the 16-byte case.
      */
     @Test
+    @EnabledOnOs(OS.LINUX)
     void kernelWritesTheLayoutWeRead() {
         EpollEventLayout layout = EpollEventLayout.forArch(Platform.arch());
         int ep = LibC.epoll_create1(EpollFlags.EPOLL_CLOEXEC);

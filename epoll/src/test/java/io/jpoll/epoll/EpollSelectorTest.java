@@ -10,6 +10,8 @@ import io.jpoll.Source;
 import io.jpoll.spi.EventSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(20)
+@EnabledOnOs(OS.LINUX)
 class EpollSelectorTest {
     private static final long[] TOKENS = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0xDEADBEEFCAFEBABEL};
 

@@ -3,6 +3,8 @@ package io.jpoll.epoll;
 import com.sun.jna.Native;
 import io.jpoll.NativeException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,12 +27,14 @@ class ErrnoTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
     void lastErrorIsTheCallsErrno() {
         assertEquals(-1, LibC.close(-1));
         assertEquals(9, Native.getLastError());
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX) // strerror's text is glibc's
     void exceptionNamesOperationFdDetailAndError() {
         NativeException e = Errno.exception("epoll_ctl(ADD)", 7, "token=3", 1);
         assertEquals("epoll_ctl(ADD) fd=7 token=3: EPERM (Operation not permitted)", e.getMessage());
