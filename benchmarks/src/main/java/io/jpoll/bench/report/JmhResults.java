@@ -61,15 +61,33 @@ final class JmhResults {
             run.getAsJsonObject("params").entrySet().forEach(p -> params.put(p.getKey(), p.getValue().getAsString()));
         }
         JsonObject primary = run.getAsJsonObject("primaryMetric");
-        double[] raw = raw(primary);
+        boolean sampled = "sample".equals(run.get("mode").getAsString());
         double alloc = Double.NaN;
         JsonObject secondary = run.getAsJsonObject("secondaryMetrics");
         if (secondary != null && secondary.has("gc.alloc.rate.norm")) {
             alloc = Stats.median(raw(secondary.getAsJsonObject("gc.alloc.rate.norm")));
         }
+        // SampleTime keeps a histogram of single invocations, not per-iteration scores: its median
+        // is the 50th percentile of every sampled invocation.
+        double median = sampled
+                ? primary.getAsJsonObject("scorePercentiles").get("50.0").getAsDouble()
+                : Stats.median(raw(primary));
+        int samples = sampled ? histogramCount(primary) : raw(primary).length;
         return new Result(run.get("benchmark").getAsString(), params, primary.get("scoreUnit").getAsString(),
-                Stats.median(raw), primary.get("score").getAsDouble(), number(primary.get("scoreError")),
-                raw.length, alloc);
+                median, primary.get("score").getAsDouble(), number(primary.get("scoreError")), samples, alloc);
+    }
+
+    /** rawDataHistogram: forks, iterations, then [value, count] pairs. */
+    private static int histogramCount(JsonObject metric) {
+        int count = 0;
+        for (JsonElement fork : metric.getAsJsonArray("rawDataHistogram")) {
+            for (JsonElement iteration : fork.getAsJsonArray()) {
+                for (JsonElement pair : iteration.getAsJsonArray()) {
+                    count += pair.getAsJsonArray().get(1).getAsInt();
+                }
+            }
+        }
+        return count;
     }
 
     private static double[] raw(JsonObject metric) {
