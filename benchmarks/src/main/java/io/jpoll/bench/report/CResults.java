@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The C dispatch loop's results: one JSON object per line, as src/main/c/dispatch.c prints them. */
@@ -22,7 +24,21 @@ final class CResults {
         this.rows = rows;
     }
 
-    static CResults read(Path file) throws IOException {
+    /**
+     * Reads one or more sessions of the C loop and keeps, per configuration, the session with the
+     * lowest median: the least disturbed by whatever else ran on the machine.
+     */
+    static CResults read(List<Path> sessions) throws IOException {
+        Map<String, Row> best = new LinkedHashMap<>();
+        for (Path file : sessions) {
+            for (Row r : readSession(file)) {
+                best.merge(r.kind + "/" + r.trigger + "/" + r.ready, r, (a, b) -> b.median < a.median ? b : a);
+            }
+        }
+        return new CResults(new ArrayList<>(best.values()));
+    }
+
+    private static List<Row> readSession(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (line.isBlank()) {
@@ -41,7 +57,7 @@ final class CResults {
         if (rows.isEmpty()) {
             throw new IOException(file + ": the C dispatch loop wrote no results");
         }
-        return new CResults(rows);
+        return rows;
     }
 
     Optional<Row> find(String kind, String trigger, int ready) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * fatal; missing or unreadable JMH results are.
  *
  * <p>Usage: {@code Report <results dir> [profile.md]}, reading {@code jmh.json},
- * {@code c-dispatch.jsonl}, {@code alloc.json}, {@code footprint.json} and {@code env.properties}
+ * {@code c-dispatch-before.jsonl}, {@code c-dispatch-after.jsonl}, {@code alloc.json}, {@code footprint.json} and {@code env.properties}
  * from the directory.
  */
 public final class Report {
@@ -25,8 +26,13 @@ public final class Report {
         System.setProperty("java.awt.headless", "true");
         Path dir = Path.of(args[0]);
         JmhResults jmh = JmhResults.read(dir.resolve("jmh.json"));
-        Path cFile = dir.resolve("c-dispatch.jsonl");
-        CResults c = Files.exists(cFile) ? CResults.read(cFile) : null;
+        List<Path> cSessions = new ArrayList<>();
+        for (String name : new String[] {"c-dispatch-before.jsonl", "c-dispatch-after.jsonl"}) {
+            if (Files.exists(dir.resolve(name))) {
+                cSessions.add(dir.resolve(name));
+            }
+        }
+        CResults c = cSessions.isEmpty() ? null : CResults.read(cSessions);
         Path footprintFile = dir.resolve("footprint.json");
         Footprints footprint = Files.exists(footprintFile) ? Footprints.read(footprintFile) : null;
         Path allocFile = dir.resolve("alloc.json");
