@@ -5,4 +5,6 @@
 module io.jpoll.all {
     requires transitive io.jpoll;
     requires io.jpoll.epoll;
+    requires io.jpoll.kqueue;
+    requires io.jpoll.iocp;
 }

@@ -32,9 +32,14 @@ final class Backends {
     }
 
     static Backend choose(String requested) {
-        String name = requested != null ? requested : System.getProperty(PROPERTY);
+        if (requested != null) {
+            // A name the caller gave is looked up even when blank: Poll.open("") is a mistake,
+            // not a request for the default.
+            return named(requested.trim(), "Poll.open(\"" + requested + "\")");
+        }
+        String name = System.getProperty(PROPERTY);
         if (name != null && !name.isBlank()) {
-            return named(name.trim(), requested != null ? "Poll.open(\"" + name + "\")" : "-D" + PROPERTY + "=" + name);
+            return named(name.trim(), "-D" + PROPERTY + "=" + name);
         }
         Backend best = null;
         for (Backend b : All.LIST) {

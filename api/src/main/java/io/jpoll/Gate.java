@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Gate {
     private static final int CLOSED = 1 << 31;
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final AtomicInteger state = new AtomicInteger();
 
@@ -56,15 +57,30 @@ final class Gate {
     /**
      * Waits until every thread that entered before {@link #close()} has left. The bounded wait
      * rechecks in case a thread left between the check and the wait.
+     *
+     * <p>It never gives up: releasing the resource while a thread may still use it is the fd-reuse
+     * race this class exists to prevent. A thread that does not leave within a few seconds means a
+     * backend failed to wake it, so that is logged, once, to make the hang diagnosable.
+     *
+     * @param what the resource, for the log line
      */
-    void awaitEmpty() {
+    void awaitEmpty(String what) {
         boolean interrupted = false;
+        long warnAt = System.nanoTime() + STUCK_NANOS;
+        boolean warned = false;
         synchronized (this) {
             while (state.get() != CLOSED) {
                 try {
-                    wait(TimeUnit.MILLISECONDS.toMillis(10));
+                    wait(10);
                 } catch (InterruptedException e) {
                     interrupted = true;
+                }
+                if (!warned && System.nanoTime() - warnAt > 0) {
+                    warned = true;
+                    System.getLogger("io.jpoll").log(System.Logger.Level.WARNING,
+                            "jpoll: closing {0} waits for {1} thread(s) still inside it after {2} s;"
+                                    + " its native resources stay open until they leave",
+                            what, state.get() & ~CLOSED, TimeUnit.NANOSECONDS.toSeconds(STUCK_NANOS));
                 }
             }
         }

@@ -50,7 +50,7 @@ public final class Interests {
      * @return these interests plus {@code other}'s kinds, with this trigger
      */
     public Interests add(Interests other) {
-        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(other, "Interests.add: other is null");
         return of(bits | other.bits, trigger);
     }
 
@@ -60,7 +60,7 @@ public final class Interests {
      * @throws IllegalArgumentException if nothing would be left
      */
     public Interests remove(Interests other) {
-        Objects.requireNonNull(other, "other");
+        Objects.requireNonNull(other, "Interests.remove: other is null");
         int left = bits & ~other.bits;
         if (left == 0) {
             throw new IllegalArgumentException(
@@ -95,7 +95,7 @@ public final class Interests {
      * @return the same kinds with {@code trigger}
      */
     public Interests with(Trigger trigger) {
-        return of(bits, Objects.requireNonNull(trigger, "trigger"));
+        return of(bits, Objects.requireNonNull(trigger, "Interests.with: trigger is null"));
     }
 
     /** @return the same kinds, {@link Trigger#ONESHOT} */

@@ -66,7 +66,7 @@ public final class Poll implements AutoCloseable {
      *                                  lists the backends available here
      */
     public static Poll open(String backend) throws IOException {
-        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(backend, "Poll.open: backend is null");
         return open(Backends.choose(backend));
     }
 
@@ -89,7 +89,7 @@ public final class Poll implements AutoCloseable {
      * @return whether registrations with this trigger are honoured by this Poll's backend
      */
     public boolean supports(Trigger trigger) {
-        return selector.supports(Objects.requireNonNull(trigger, "trigger"));
+        return selector.supports(Objects.requireNonNull(trigger, "Poll.supports: trigger is null"));
     }
 
     /** @return false once {@link #close()} has started */
@@ -110,7 +110,7 @@ public final class Poll implements AutoCloseable {
      * @throws IllegalArgumentException if the timeout is negative
      */
     public int poll(Events events, Duration timeout) throws IOException {
-        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(events, "Poll.poll: events is null");
         long nanos = toNanos(timeout);
         EventSink sink = events.acquire();
         try {
@@ -165,7 +165,7 @@ public final class Poll implements AutoCloseable {
         }
         try {
             selector.interrupt();
-            gate.awaitEmpty();
+            gate.awaitEmpty(toString());
             for (Waker w : wakers) {
                 w.release();
             }

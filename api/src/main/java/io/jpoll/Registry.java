@@ -80,12 +80,16 @@ public final class Registry {
      *
      * @param source a registered source
      * @throws ClosedPollException    if the Poll is closed
+     * @throws ClosedChannelException if the source's channel was closed: the OS dropped its
+     *                                registration then, and its fd number may belong to another
+     *                                source by now, whose registration this must not remove
      * @throws NativeException        if the OS refuses
      * @throws IOException            for another failure of the backend
      * @throws NotRegisteredException if the source is not registered with this Poll
      */
     public void deregister(Source source) throws IOException {
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(source, "Registry.deregister: source is null");
+        checkOpen("Registry.deregister", source);
         Gate gate = poll.gate();
         if (!gate.enter()) {
             throw new ClosedPollException("Registry.deregister");
@@ -98,16 +102,24 @@ public final class Registry {
     }
 
     private void check(String operation, Source source, Interests interests) throws ClosedChannelException {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(interests, "interests");
+        if (source == null) {
+            throw new NullPointerException(operation + ": source is null");
+        }
+        if (interests == null) {
+            throw new NullPointerException(operation + ": interests is null");
+        }
         if (!selector.supports(interests.trigger())) {
             throw new UnsupportedOperationException(operation + " " + source + ": the " + poll.backend()
                     + " backend does not support " + interests.trigger() + ": "
                     + selector.unsupportedReason(interests.trigger()));
         }
+        checkOpen(operation, source);
+    }
+
+    /** A closed channel's fd number may already belong to another file: never pass it on. */
+    private static void checkOpen(String operation, Source source) throws ClosedChannelException {
         SelectableChannel channel = source.channel();
         if (channel != null && !channel.isOpen()) {
-            // Its descriptor number may already belong to another file.
             throw new ClosedSourceException(operation + " " + source + ": the channel is closed");
         }
     }

@@ -76,7 +76,7 @@ public final class Source {
      * @throws IllegalArgumentException     if the channel is closed or not a JDK channel
      */
     public static Source of(SelectableChannel channel) {
-        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(channel, "Source.of: channel is null");
         if (channel.isBlocking()) {
             throw new BlockingChannelException("Source.of: " + channel
                     + " is in blocking mode; call configureBlocking(false) first");

@@ -63,18 +63,19 @@ public final class Waker implements AutoCloseable {
         if (!gate.close()) {
             return;
         }
-        gate.awaitEmpty();
+        gate.awaitEmpty(toString());
         Gate pollGate = poll.gate();
         // While the Poll is open its selector still holds this waker; release through it. Once it
-        // is closing, Poll.close releases every waker itself.
+        // is closing, Poll.close releases every waker it still lists, so this one must stay listed:
+        // forgetting it here would leak its descriptor.
         if (pollGate.enter()) {
             try {
                 release();
+                poll.forget(this);
             } finally {
                 pollGate.exit();
             }
         }
-        poll.forget(this);
     }
 
     /** Frees the native handle exactly once; called by close or by the closing Poll. */

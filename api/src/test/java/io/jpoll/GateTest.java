@@ -19,7 +19,7 @@ class GateTest {
         assertFalse(gate.close(), "only the first closer is told it closed");
         assertTrue(gate.isClosed());
         assertFalse(gate.enter());
-        gate.awaitEmpty(); // nobody inside: returns at once
+        gate.awaitEmpty("test"); // nobody inside: returns at once
     }
 
     @Test
@@ -30,7 +30,7 @@ class GateTest {
         gate.close();
         CountDownLatch done = new CountDownLatch(1);
         Thread closer = new Thread(() -> {
-            gate.awaitEmpty();
+            gate.awaitEmpty("test");
             done.countDown();
         });
         closer.start();

@@ -47,9 +47,9 @@ class InterestsTest {
 
     @Test
     void nullsNameTheParameter() {
-        assertEquals("other", assertThrows(NullPointerException.class, () -> READABLE.add(null)).getMessage());
-        assertEquals("other", assertThrows(NullPointerException.class, () -> READABLE.remove(null)).getMessage());
-        assertEquals("trigger", assertThrows(NullPointerException.class, () -> READABLE.with(null)).getMessage());
+        assertEquals("Interests.add: other is null", assertThrows(NullPointerException.class, () -> READABLE.add(null)).getMessage());
+        assertEquals("Interests.remove: other is null", assertThrows(NullPointerException.class, () -> READABLE.remove(null)).getMessage());
+        assertEquals("Interests.with: trigger is null", assertThrows(NullPointerException.class, () -> READABLE.with(null)).getMessage());
     }
 
     @Test

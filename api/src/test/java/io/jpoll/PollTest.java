@@ -83,14 +83,14 @@ class PollTest {
         try (Poll poll = Poll.open()) {
             Registry r = poll.registry();
             Source fd = src(5);
-            assertEquals("events", assertThrows(NullPointerException.class, () -> poll.poll(null, null)).getMessage());
+            assertEquals("Poll.poll: events is null", assertThrows(NullPointerException.class, () -> poll.poll(null, null)).getMessage());
             assertThrows(IllegalArgumentException.class, () -> poll.poll(new Events(1), Duration.ofNanos(-1)));
-            assertEquals("source", assertThrows(NullPointerException.class, () -> r.register(null, 1, Interests.READABLE)).getMessage());
-            assertEquals("interests", assertThrows(NullPointerException.class, () -> r.register(fd, 1, null)).getMessage());
-            assertEquals("source", assertThrows(NullPointerException.class, () -> r.reregister(null, 1, Interests.READABLE)).getMessage());
-            assertEquals("interests", assertThrows(NullPointerException.class, () -> r.reregister(fd, 1, null)).getMessage());
-            assertEquals("source", assertThrows(NullPointerException.class, () -> r.deregister(null)).getMessage());
-            assertEquals("trigger", assertThrows(NullPointerException.class, () -> poll.supports(null)).getMessage());
+            assertEquals("Registry.register: source is null", assertThrows(NullPointerException.class, () -> r.register(null, 1, Interests.READABLE)).getMessage());
+            assertEquals("Registry.register: interests is null", assertThrows(NullPointerException.class, () -> r.register(fd, 1, null)).getMessage());
+            assertEquals("Registry.reregister: source is null", assertThrows(NullPointerException.class, () -> r.reregister(null, 1, Interests.READABLE)).getMessage());
+            assertEquals("Registry.reregister: interests is null", assertThrows(NullPointerException.class, () -> r.reregister(fd, 1, null)).getMessage());
+            assertEquals("Registry.deregister: source is null", assertThrows(NullPointerException.class, () -> r.deregister(null)).getMessage());
+            assertEquals("Poll.supports: trigger is null", assertThrows(NullPointerException.class, () -> poll.supports(null)).getMessage());
             UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
                     () -> r.register(fd, 9, Interests.READABLE.edge()));
             assertEquals("Registry.register " + fd + ": the fake backend does not support EDGE: the fake cannot see edges", u.getMessage());

@@ -98,7 +98,7 @@ class SourceTest {
         ch.close();
         IllegalArgumentException closed = assertThrows(IllegalArgumentException.class, () -> Source.of(ch));
         assertTrue(closed.getMessage().startsWith("Source.of: ") && closed.getMessage().endsWith(" is closed"), closed.getMessage());
-        assertEquals("channel", assertThrows(NullPointerException.class, () -> Source.of(null)).getMessage());
+        assertEquals("Source.of: channel is null", assertThrows(NullPointerException.class, () -> Source.of(null)).getMessage());
     }
 
     @Test
@@ -111,6 +111,12 @@ class SourceTest {
             java.nio.channels.ClosedChannelException e = assertThrows(java.nio.channels.ClosedChannelException.class,
                     () -> poll.registry().register(s, 1, Interests.READABLE));
             assertEquals("Registry.register " + s + ": the channel is closed", e.getMessage());
+            // Nor deregistered: the number may be another channel's by now.
+            e = assertThrows(java.nio.channels.ClosedChannelException.class, () -> poll.registry().deregister(s));
+            assertEquals("Registry.deregister " + s + ": the channel is closed", e.getMessage());
+            e = assertThrows(java.nio.channels.ClosedChannelException.class,
+                    () -> poll.registry().reregister(s, 1, Interests.READABLE));
+            assertEquals("Registry.reregister " + s + ": the channel is closed", e.getMessage());
         }
     }
 }

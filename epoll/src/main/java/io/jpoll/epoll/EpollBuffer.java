@@ -32,7 +32,7 @@ final class EpollBuffer {
     void ensure(int events) {
         if (events > capacity) {
             memory.close();
-            allocate(Math.max(events, Math.min(capacity * 2, io.jpoll.Events.MAX_CAPACITY)));
+            allocate(Math.max(events, Math.min(capacity * 2, EpollSelector.MAX_BATCH)));
         }
     }
 

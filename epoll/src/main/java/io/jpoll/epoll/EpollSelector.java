@@ -26,6 +26,13 @@ import java.io.IOException;
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
+    /**
+     * The most records one poll fetches, so a pooled buffer stays under 256 KiB however large the
+     * Events; the rest come with the next poll, as the contract allows. (A second epoll_wait in
+     * the same poll is no way around it: epoll re-queues level-triggered records at the tail, so
+     * it could return the same registration twice.)
+     */
+    static final int MAX_BATCH = 16384;
     /** epoll_wait's timeout is an int of milliseconds; longer waits are infinite. */
     private static final long MAX_MILLIS = Integer.MAX_VALUE;
 
@@ -129,18 +136,18 @@ final class EpollSelector implements Selector {
 
     @Override
     public void select(EventSink sink, long timeoutNanos) throws IOException {
-        int max = sink.remaining();
-        if (max == 0) {
+        if (sink.remaining() == 0) {
             return;
         }
+        int batch = Math.min(sink.remaining(), MAX_BATCH);
         EpollBuffer buffer = buffers.take();
         if (buffer == null) {
-            buffer = new EpollBuffer(layout, max);
+            buffer = new EpollBuffer(layout, batch);
         } else {
-            buffer.ensure(max);
+            buffer.ensure(batch);
         }
         try {
-            int n = waitRetryingSignals(buffer, max, timeoutNanos);
+            int n = waitRetryingSignals(buffer, batch, timeoutNanos);
             if (n > 0 && !closing) {
                 decode(buffer, n, sink);
             }

@@ -1,0 +1,437 @@
+package io.jpoll.iocp;
+
+import com.sun.jna.Memory;
+import io.jpoll.AlreadyRegisteredException;
+import io.jpoll.Interests;
+import io.jpoll.NativeException;
+import io.jpoll.NotRegisteredException;
+import io.jpoll.Trigger;
+import io.jpoll.spi.BufferPool;
+import io.jpoll.spi.EventSink;
+import io.jpoll.spi.Selector;
+import io.jpoll.spi.WakerHandle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Poll on a completion port: one AFD poll per registered socket, its completion dequeued by
+ * GetQueuedCompletionStatusEx.
+ *
+ * <p>Threads wait in the kernel without a lock and take the selector's lock only to turn the
+ * dequeued records into events, so several threads can poll the port at once; each completion
+ * reaches exactly one of them. Registration changes take the same lock and talk to the kernel at
+ * once, so a thread already waiting sees their effect.
+ */
+final class IocpSelector implements Selector {
+    static final String OP_POLL = "NtDeviceIoControlFile(IOCTL_AFD_POLL)";
+    static final String OP_CANCEL = "NtCancelIoFileEx";
+
+    /** Waits of more milliseconds than a DWORD below INFINITE holds are waits forever. */
+    static final long MAX_FINITE_NANOS = TimeUnit.MILLISECONDS.toNanos(0xFFFFFFFEL);
+    /** How long close waits for the completions of cancelled polls before abandoning their memory. */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * A non-blocking poll dequeues again this often while the records it got produced no event:
+     * a cancelled poll it reissued may have completed at once with readiness that already existed.
+     */
+    private static final int NON_BLOCKING_ROUNDS = 4;
+    private static final String EDGE_REASON = "an AFD poll completes with the socket's current state, not with"
+            + " a change of it, and jpoll cannot see the reads and writes a JDK channel does, so it could not"
+            + " tell when a drained socket becomes ready again; use ONESHOT and reregister after draining, or LEVEL";
+
+    /** Native blocks of polls whose completion never came; never freed, the kernel may write them. */
+    private static final Queue<Memory> ABANDONED = new ConcurrentLinkedQueue<>();
+
+    private final AfdPort port;
+    private final Object lock = new Object();
+    private final Map<Long, SocketState> registrations = new HashMap<>();
+    /** Every state whose native block is allocated, by its address. */
+    private final LongMap<SocketState> blocks = new LongMap<>();
+    private final LongMap<IocpWaker> wakers = new LongMap<>();
+    private final List<PollGroup> groups = new ArrayList<>();
+    /** LEVEL registrations that delivered an event; their poll is reissued at the next select. */
+    private final ArrayDeque<SocketState> reissues = new ArrayDeque<>();
+    private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
+    private long lastWakerKey;
+    private volatile boolean interrupted;
+
+    IocpSelector(AfdPort port) {
+        this.port = port;
+    }
+
+    @Override
+    public boolean supports(Trigger trigger) {
+        return trigger != Trigger.EDGE;
+    }
+
+    @Override
+    public String unsupportedReason(Trigger trigger) {
+        return trigger == Trigger.EDGE ? EDGE_REASON : null;
+    }
+
+    @Override
+    public void register(long handle, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            SocketState old = registrations.get(handle);
+            if (old != null && !old.isClosed()) {
+                throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
+                        + ": already registered with this Poll (token=" + old.token() + ")");
+            }
+            long base = port.baseSocket(handle);
+            PollGroup group = acquireGroup();
+            SocketState s = new SocketState(handle, base, group, token, interests);
+            blocks.put(s.address, s);
+            int status = s.update(port);
+            if (status != WinErrors.STATUS_SUCCESS) {
+                retire(s);
+                throw WinErrors.ntStatus(OP_POLL, "socket", handle, "token=" + token, status, port::toWin32);
+            }
+            // A tombstone of a closed socket whose handle number came back is replaced.
+            registrations.put(handle, s);
+        }
+    }
+
+    @Override
+    public void reregister(long handle, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            SocketState s = live(handle, "Registry.reregister", token);
+            String operation = s.phase() == SocketState.Phase.PENDING ? OP_CANCEL : OP_POLL;
+            s.rearm(token, interests);
+            int status = s.update(port);
+            if (status != WinErrors.STATUS_SUCCESS) {
+                throw WinErrors.ntStatus(operation, "socket", handle, "token=" + token, status, port::toWin32);
+            }
+        }
+    }
+
+    @Override
+    public void deregister(long handle) throws IOException {
+        synchronized (lock) {
+            SocketState s = registrations.get(handle);
+            if (s == null) {
+                throw new NotRegisteredException("Registry.deregister socket=" + handle + ": not registered with this Poll");
+            }
+            registrations.remove(handle);
+            if (s.isClosed()) {
+                return; // its state went when the close was seen; only the tombstone was left
+            }
+            s.markDeleted();
+            switch (s.phase()) {
+                case IDLE:
+                    retire(s);
+                    break;
+                case PENDING:
+                    // The block stays until the cancelled poll's completion is dequeued; that
+                    // completion yields nothing because the state is deleted.
+                    int status = s.cancel(port);
+                    if (status != WinErrors.STATUS_SUCCESS) {
+                        throw WinErrors.ntStatus(OP_CANCEL, "socket", handle, "token=" + s.token(), status,
+                                port::toWin32);
+                    }
+                    break;
+                default:
+                    break; // cancelled already; its completion frees it
+            }
+        }
+    }
+
+    private SocketState live(long handle, String operation, long token) throws NotRegisteredException {
+        SocketState s = registrations.get(handle);
+        if (s == null) {
+            throw new NotRegisteredException(operation + " socket=" + handle + " token=" + token
+                    + ": not registered with this Poll");
+        }
+        if (s.isClosed()) {
+            throw new NotRegisteredException(operation + " socket=" + handle + " token=" + token
+                    + ": the socket was closed while registered, which ended its registration");
+        }
+        return s;
+    }
+
+    private PollGroup acquireGroup() throws NativeException {
+        for (PollGroup g : groups) {
+            if (!g.isFull()) {
+                g.acquire();
+                return g;
+            }
+        }
+        PollGroup g = new PollGroup(port.openHelper());
+        groups.add(g);
+        g.acquire();
+        return g;
+    }
+
+    /** Frees a state whose poll is not in the kernel. */
+    private void retire(SocketState s) {
+        blocks.remove(s.address);
+        s.group.release();
+        s.free();
+    }
+
+    @Override
+    public void select(EventSink sink, long timeoutNanos) throws IOException {
+        if (interrupted) {
+            return;
+        }
+        EntryBuffer buffer = buffers.take();
+        if (buffer == null) {
+            buffer = new EntryBuffer();
+        }
+        try {
+            select(buffer, sink, timeoutNanos >= MAX_FINITE_NANOS ? -1 : timeoutNanos);
+        } finally {
+            if (!buffers.give(buffer)) {
+                buffer.free();
+            }
+        }
+    }
+
+    private void select(EntryBuffer buffer, EventSink sink, long timeoutNanos) throws IOException {
+        synchronized (lock) {
+            flushReissues(sink);
+        }
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long wait = sink.size() > 0 ? 0 : timeoutNanos;
+        int rounds = 0;
+        while (true) {
+            int max = Math.min(sink.remaining(), EntryBuffer.CAPACITY);
+            if (max == 0) {
+                return;
+            }
+            int n = port.dequeue(buffer.entries, max, buffer.removed, toMillis(wait)) ? buffer.removedCount() : 0;
+            boolean interrupt;
+            synchronized (lock) {
+                interrupt = decode(buffer, n, sink);
+            }
+            if (interrupt) {
+                // Put the packet back so that every other waiting thread gets one in turn.
+                port.post(AfdPort.POST_INTERRUPT, 0);
+                return;
+            }
+            if (sink.size() > 0 || interrupted) {
+                return;
+            }
+            if (wait == 0) {
+                if (n == 0 || ++rounds >= NON_BLOCKING_ROUNDS) {
+                    return;
+                }
+            } else if (timeoutNanos > 0) {
+                wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** GetQueuedCompletionStatusEx's DWORD milliseconds, rounded up; -1 (INFINITE) for negative. */
+    static int toMillis(long nanos) {
+        if (nanos < 0) {
+            return -1;
+        }
+        long ms = nanos / 1_000_000 + (nanos % 1_000_000 != 0 ? 1 : 0);
+        return ms >= 0xFFFFFFFFL ? -1 : (int) ms;
+    }
+
+    /** Turns dequeued records into events; true if an interrupt packet was among them. */
+    private boolean decode(EntryBuffer buffer, int n, EventSink sink) {
+        boolean interrupt = false;
+        for (int i = 0; i < n; i++) {
+            long overlapped = buffer.overlapped(i);
+            if (overlapped != 0) {
+                completed(overlapped, sink);
+            } else if (buffer.bytes(i) == AfdPort.POST_WAKE) {
+                IocpWaker w = wakers.get(buffer.key(i));
+                if (w != null) {
+                    w.delivered();
+                    sink.add(w.token, EventSink.READABLE);
+                }
+            } else if (buffer.bytes(i) == AfdPort.POST_INTERRUPT) {
+                interrupt = true;
+            }
+        }
+        return interrupt;
+    }
+
+    /**
+     * A poll completed. Each record yields at most one event, and the caller dequeued no more
+     * records than the sink has room for, so there is room here.
+     */
+    private void completed(long overlapped, EventSink sink) {
+        SocketState s = blocks.get(overlapped);
+        if (s == null) {
+            return; // every completion on this port carries one of its blocks; nothing else to do
+        }
+        int readiness = s.complete();
+        if (s.isDeleted() || s.isClosed()) {
+            retire(s);
+        } else if (readiness != 0) {
+            sink.add(s.token(), readiness);
+            if (s.interests().trigger() == Trigger.LEVEL && !s.queued) {
+                s.queued = true;
+                reissues.add(s);
+            }
+        } else {
+            reissue(s, sink);
+        }
+    }
+
+    /**
+     * LEVEL registrations that reported an event poll again at the start of the next select,
+     * after the user had the chance to drain them, so a drained socket does not report again.
+     */
+    private void flushReissues(EventSink sink) {
+        while (sink.remaining() > 0) {
+            SocketState s = reissues.poll();
+            if (s == null) {
+                return;
+            }
+            s.queued = false;
+            if (!s.isDeleted() && !s.isClosed()) {
+                reissue(s, sink);
+            }
+        }
+    }
+
+    /** Polls again after a completion; the caller made sure the sink has room for one event. */
+    private void reissue(SocketState s, EventSink sink) {
+        int status = s.update(port);
+        if (status == WinErrors.STATUS_SUCCESS) {
+            return;
+        }
+        if (status == WinErrors.STATUS_INVALID_HANDLE) {
+            // Closed between two polls: the same end as LOCAL_CLOSE.
+            s.markClosed();
+            retire(s);
+            return;
+        }
+        // The socket can no longer be polled. Report it as failed rather than go silent, so the
+        // user looks at it; it stays disarmed until reregister.
+        s.disarm();
+        sink.add(s.token(), AfdFlags.failureReadiness(s.interests()));
+    }
+
+    @Override
+    public WakerHandle newWaker(long token) {
+        synchronized (lock) {
+            IocpWaker w = new IocpWaker(this, token, ++lastWakerKey);
+            wakers.put(w.key, w);
+            return w;
+        }
+    }
+
+    void forget(IocpWaker w) {
+        synchronized (lock) {
+            wakers.remove(w.key);
+        }
+    }
+
+    void post(int bytes, long key) throws NativeException {
+        port.post(bytes, key);
+    }
+
+    /**
+     * Posts one interrupt packet. A thread that dequeues it posts it again before returning, so
+     * it passes from thread to thread until every waiting one has returned; a thread that comes
+     * later sees the flag first.
+     */
+    @Override
+    public void interrupt() {
+        interrupted = true;
+        try {
+            port.post(AfdPort.POST_INTERRUPT, 0);
+        } catch (NativeException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            reissues.clear();
+            List<SocketState> all = new ArrayList<>(blocks.size());
+            blocks.forEachValue(all::add);
+            for (SocketState s : all) {
+                s.markDeleted();
+                if (s.phase() == SocketState.Phase.IDLE) {
+                    retire(s);
+                } else {
+                    // A failed cancel leaves the poll to complete on its own or at the helper's
+                    // close; the drain below waits for it either way.
+                    s.cancel(port);
+                }
+            }
+            registrations.clear();
+        }
+        drain();
+        for (PollGroup g : groups) {
+            port.closeHelper(g.helper);
+        }
+        groups.clear();
+        port.close();
+        buffers.drain(EntryBuffer::free);
+    }
+
+    /** Waits, bounded, for the completions of the polls close cancelled, and frees their blocks. */
+    private void drain() {
+        EntryBuffer buffer = new EntryBuffer();
+        try {
+            long deadline = System.nanoTime() + DRAIN_NANOS;
+            while (blocks.size() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                int n;
+                try {
+                    n = port.dequeue(buffer.entries, EntryBuffer.CAPACITY, buffer.removed, toMillis(left))
+                            ? buffer.removedCount() : 0;
+                } catch (NativeException e) {
+                    break;
+                }
+                synchronized (lock) {
+                    for (int i = 0; i < n; i++) {
+                        SocketState s = blocks.get(buffer.overlapped(i));
+                        if (s != null) {
+                            s.complete();
+                            retire(s);
+                        }
+                    }
+                }
+            }
+            synchronized (lock) {
+                blocks.forEachValue(s -> s.abandon(ABANDONED::add));
+            }
+        } finally {
+            buffer.free();
+        }
+    }
+
+    /** Native blocks close could not free (for tests and diagnostics). */
+    static int abandonedBlocks() {
+        return ABANDONED.size();
+    }
+
+    /** For tests: the number of states whose native block is allocated. */
+    int liveBlocks() {
+        synchronized (lock) {
+            return blocks.size();
+        }
+    }
+
+    /** For tests: the number of AFD helper handles open. */
+    int helperCount() {
+        synchronized (lock) {
+            return groups.size();
+        }
+    }
+}

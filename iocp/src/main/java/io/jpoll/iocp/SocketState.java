@@ -1,0 +1,218 @@
+package io.jpoll.iocp;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.jpoll.Interests;
+import io.jpoll.Trigger;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One registered socket: its native block (IO_STATUS_BLOCK and AFD_POLL_INFO of its poll) and the
+ * state machine that keeps at most one AFD poll pending for it.
+ *
+ * <p>Phases: IDLE (no poll), PENDING (a poll is in the kernel), CANCELLED (a cancel was asked,
+ * the completion is still due). The native block must outlive the kernel's use of it, so it is
+ * freed only in IDLE: after the completion was dequeued, however the registration ended.
+ *
+ * <p>Not thread-safe: the selector calls it under its lock.
+ */
+final class SocketState {
+    enum Phase { IDLE, PENDING, CANCELLED }
+
+    /** The SOCKET as the user registered it, the key of the registration. */
+    final long handle;
+    /** The base provider socket that AFD polls. */
+    final long baseSocket;
+    final PollGroup group;
+    /** The block's address, which is also the OVERLAPPED pointer of every completion of it. */
+    final long address;
+
+    private final Memory memory;
+    private final ByteBuffer block;
+
+    private long token;
+    private Interests interests;
+    private boolean armed = true;
+    private Phase phase = Phase.IDLE;
+    private int pendingMask;
+    private boolean deleted;
+    private boolean closed;
+    /** In the selector's reissue queue (LEVEL, after an event). */
+    boolean queued;
+
+    SocketState(long handle, long baseSocket, PollGroup group, long token, Interests interests) {
+        this.handle = handle;
+        this.baseSocket = baseSocket;
+        this.group = group;
+        this.token = token;
+        this.interests = interests;
+        memory = new Memory(Layout.BLOCK_SIZE);
+        memory.clear();
+        block = memory.getByteBuffer(0, Layout.BLOCK_SIZE).order(ByteOrder.nativeOrder());
+        address = Pointer.nativeValue(memory);
+    }
+
+    long token() {
+        return token;
+    }
+
+    Interests interests() {
+        return interests;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** The AFD events the pending poll asks for; 0 when none is pending. */
+    int pendingMask() {
+        return pendingMask;
+    }
+
+    /** Deregistered or its Poll is closing: it yields no more events and is freed once IDLE. */
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    /** The socket was closed while registered; the registration is a tombstone. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isArmed() {
+        return armed;
+    }
+
+    /** New token and interests from reregister; a disarmed ONESHOT registration is live again. */
+    void rearm(long token, Interests interests) {
+        this.token = token;
+        this.interests = interests;
+        armed = true;
+    }
+
+    void disarm() {
+        armed = false;
+    }
+
+    void markDeleted() {
+        deleted = true;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    /**
+     * Brings the kernel in line with the interests: starts a poll when none is pending, cancels
+     * the pending one when the interests grew beyond it (its completion then starts the new one).
+     * A poll that asks for more than is wanted now stays; its surplus events are filtered out.
+     *
+     * @return STATUS_SUCCESS, or the NTSTATUS of the poll or cancel call that failed (which one
+     *         follows from the phase before the call: PENDING means cancel)
+     */
+    int update(AfdPort port) {
+        int wanted = armed && !deleted && !closed ? AfdFlags.toAfd(interests) : 0;
+        switch (phase) {
+            case PENDING:
+                return (wanted & ~pendingMask) != 0 ? cancel(port) : WinErrors.STATUS_SUCCESS;
+            case CANCELLED:
+                return WinErrors.STATUS_SUCCESS;
+            default:
+                return wanted != 0 ? issue(port, wanted) : WinErrors.STATUS_SUCCESS;
+        }
+    }
+
+    private int issue(AfdPort port, int mask) {
+        block.putLong(Layout.BLOCK_IOSB + Layout.IOSB_STATUS, WinErrors.STATUS_PENDING);
+        block.putLong(Layout.BLOCK_IOSB + Layout.IOSB_INFORMATION, 0);
+        int info = Layout.BLOCK_POLL_INFO;
+        block.putLong(info + Layout.POLL_INFO_TIMEOUT, Long.MAX_VALUE);
+        block.putInt(info + Layout.POLL_INFO_COUNT, 1);
+        block.putInt(info + Layout.POLL_INFO_EXCLUSIVE, 0);
+        int handleInfo = info + Layout.POLL_INFO_HANDLES;
+        block.putLong(handleInfo + Layout.HANDLE_INFO_HANDLE, baseSocket);
+        block.putInt(handleInfo + Layout.HANDLE_INFO_EVENTS, mask);
+        block.putInt(handleInfo + Layout.HANDLE_INFO_STATUS, 0);
+        int status = port.poll(group.helper, address + Layout.BLOCK_IOSB, address + Layout.BLOCK_POLL_INFO);
+        if (status != WinErrors.STATUS_SUCCESS && status != WinErrors.STATUS_PENDING) {
+            return status;
+        }
+        // STATUS_SUCCESS too queues a completion: the helper handle is not in skip-on-success mode.
+        phase = Phase.PENDING;
+        pendingMask = mask;
+        return WinErrors.STATUS_SUCCESS;
+    }
+
+    /**
+     * Cancels the pending poll. STATUS_NOT_FOUND means it completed already and its completion
+     * is on its way, which is as good.
+     *
+     * @return STATUS_SUCCESS, or the NTSTATUS of a failed NtCancelIoFileEx
+     */
+    int cancel(AfdPort port) {
+        if (phase != Phase.PENDING) {
+            return WinErrors.STATUS_SUCCESS;
+        }
+        int status = port.cancel(group.helper, address + Layout.BLOCK_IOSB, address + Layout.BLOCK_CANCEL_IOSB);
+        if (status != WinErrors.STATUS_SUCCESS && status != WinErrors.STATUS_NOT_FOUND) {
+            return status;
+        }
+        phase = Phase.CANCELLED;
+        return WinErrors.STATUS_SUCCESS;
+    }
+
+    /**
+     * The completion of this state's poll was dequeued. Returns the readiness to report, 0 for
+     * none. On LOCAL_CLOSE the state becomes {@linkplain #isClosed() closed}; on an event of a
+     * ONESHOT registration it disarms.
+     */
+    int complete() {
+        phase = Phase.IDLE;
+        pendingMask = 0;
+        if (deleted) {
+            return 0;
+        }
+        int status = block.getInt(Layout.BLOCK_IOSB + Layout.IOSB_STATUS);
+        int readiness;
+        if (status == WinErrors.STATUS_CANCELLED) {
+            // The Events field still holds the mask that was asked for: it must not be read.
+            return 0;
+        } else if (status < 0) {
+            readiness = AfdFlags.failureReadiness(interests);
+        } else if (block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_COUNT) < 1) {
+            return 0;
+        } else {
+            int events = block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_HANDLES + Layout.HANDLE_INFO_EVENTS);
+            if ((events & AfdFlags.LOCAL_CLOSE) != 0) {
+                closed = true;
+                return 0;
+            }
+            readiness = AfdFlags.readinessFor(events, interests);
+        }
+        if (readiness != 0 && interests.trigger() == Trigger.ONESHOT) {
+            armed = false;
+        }
+        return readiness;
+    }
+
+    /** Frees the native block; only in IDLE, when the kernel no longer knows its address. */
+    void free() {
+        memory.close();
+    }
+
+    /**
+     * Hands the native block to {@code keeper} instead of freeing it, for a poll whose completion
+     * never came: the kernel may still write into it.
+     */
+    void abandon(java.util.function.Consumer<Memory> keeper) {
+        keeper.accept(memory);
+    }
+
+    @Override
+    public String toString() {
+        return "socket " + handle + " (base " + baseSocket + ", token " + token + ", " + interests + ", " + phase
+                + (armed ? "" : ", disarmed") + (deleted ? ", deleted" : "") + (closed ? ", closed" : "") + ")";
+    }
+}

@@ -1,0 +1,133 @@
+package io.jpoll.iocp;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.jpoll.NativeException;
+
+import java.io.IOException;
+
+/** The real {@link AfdPort}: a completion port and the AFD driver through kernel32, ntdll and ws2_32. */
+final class WindowsAfdPort implements AfdPort {
+    private final long port;
+
+    private WindowsAfdPort(long port) {
+        this.port = port;
+    }
+
+    /**
+     * Creates a completion port.
+     *
+     * @throws IOException if the natives cannot be bound here, or the OS refuses
+     */
+    static WindowsAfdPort open() throws IOException {
+        String failure = Natives.failure();
+        if (failure != null) {
+            throw new IOException("iocp: " + failure);
+        }
+        long port = Kernel32.CreateIoCompletionPort(Kernel32.INVALID_HANDLE_VALUE, 0, 0, 0);
+        if (port == 0) {
+            throw WinErrors.win32("CreateIoCompletionPort", null, 0, null, Native.getLastError());
+        }
+        return new WindowsAfdPort(port);
+    }
+
+    @Override
+    public long openHelper() throws NativeException {
+        long helper;
+        try (AfdOpenRequest request = new AfdOpenRequest()) {
+            int status = Ntdll.NtCreateFile(request.address(AfdOpenRequest.HANDLE), Ntdll.SYNCHRONIZE,
+                    request.address(AfdOpenRequest.ATTRIBUTES), request.address(AfdOpenRequest.IOSB), 0, 0,
+                    Ntdll.FILE_SHARE_READ | Ntdll.FILE_SHARE_WRITE, Ntdll.FILE_OPEN, 0, 0, 0);
+            if (status != WinErrors.STATUS_SUCCESS) {
+                throw WinErrors.ntStatus("NtCreateFile(" + AfdOpenRequest.DEVICE + ")", null, 0, null, status,
+                        this::toWin32);
+            }
+            helper = request.handle();
+        }
+        // Completions of polls on this handle go to the port with key 0; the selector tells them
+        // from posted packets by their non-null OVERLAPPED pointer, not by the key.
+        if (Kernel32.CreateIoCompletionPort(helper, port, 0, 0) == 0) {
+            int error = Native.getLastError();
+            Kernel32.CloseHandle(helper);
+            throw WinErrors.win32("CreateIoCompletionPort(AFD helper)", "handle", helper, null, error);
+        }
+        // No event object is ever waited on; skipping its signalling saves work per completion.
+        if (Kernel32.SetFileCompletionNotificationModes(helper, Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
+            int error = Native.getLastError();
+            Kernel32.CloseHandle(helper);
+            throw WinErrors.win32("SetFileCompletionNotificationModes", "handle", helper, null, error);
+        }
+        return helper;
+    }
+
+    @Override
+    public void closeHelper(long helper) {
+        Kernel32.CloseHandle(helper);
+    }
+
+    @Override
+    public long baseSocket(long socket) throws NativeException {
+        try (Memory out = new Memory(16)) {
+            long address = Pointer.nativeValue(out);
+            if (ioctl(socket, Ws2_32.SIO_BASE_HANDLE, address)) {
+                return out.getLong(0);
+            }
+            int error = Native.getLastError();
+            // A layered service provider may intercept SIO_BASE_HANDLE; the handle it hands to
+            // select() and poll() is the one AFD understands.
+            if (ioctl(socket, Ws2_32.SIO_BSP_HANDLE_POLL, address)) {
+                long bsp = out.getLong(0);
+                if (bsp != 0 && bsp != Kernel32.INVALID_HANDLE_VALUE) {
+                    return bsp;
+                }
+            }
+            throw WinErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", "socket", socket, "(SIO_BSP_HANDLE_POLL failed too)",
+                    error);
+        }
+    }
+
+    private static boolean ioctl(long socket, int code, long out) {
+        return Ws2_32.WSAIoctl(socket, code, 0, 0, out, 8, out + 8, 0, 0) != Ws2_32.SOCKET_ERROR;
+    }
+
+    @Override
+    public int poll(long helper, long iosb, long pollInfo) {
+        return Ntdll.NtDeviceIoControlFile(helper, 0, 0, iosb, iosb, Ntdll.IOCTL_AFD_POLL,
+                pollInfo, Layout.POLL_INFO_SIZE, pollInfo, Layout.POLL_INFO_SIZE);
+    }
+
+    @Override
+    public int cancel(long helper, long iosb, long cancelIosb) {
+        return Ntdll.NtCancelIoFileEx(helper, iosb, cancelIosb);
+    }
+
+    @Override
+    public boolean dequeue(long entries, int max, long removed, int millis) throws NativeException {
+        if (Kernel32.GetQueuedCompletionStatusEx(port, entries, max, removed, millis, 0) != 0) {
+            return true;
+        }
+        int error = Native.getLastError();
+        if (error == WinErrors.WAIT_TIMEOUT) {
+            return false;
+        }
+        throw WinErrors.win32("GetQueuedCompletionStatusEx", "handle", port, null, error);
+    }
+
+    @Override
+    public void post(int bytes, long key) throws NativeException {
+        if (Kernel32.PostQueuedCompletionStatus(port, bytes, key, 0) == 0) {
+            throw WinErrors.win32("PostQueuedCompletionStatus", "handle", port, null, Native.getLastError());
+        }
+    }
+
+    @Override
+    public int toWin32(int ntStatus) {
+        return Ntdll.RtlNtStatusToDosError(ntStatus);
+    }
+
+    @Override
+    public void close() {
+        Kernel32.CloseHandle(port);
+    }
+}

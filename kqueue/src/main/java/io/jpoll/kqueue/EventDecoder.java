@@ -1,0 +1,102 @@
+package io.jpoll.kqueue;
+
+import io.jpoll.spi.EventSink;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns the records of one kevent() result straight into a sink's events: flags translated in one
+ * place, stale records dropped, ONESHOT arms taken, and both filters of one registration merged
+ * into one event. Pure Java over a byte view of the native records, so it is tested without a
+ * kqueue.
+ *
+ * <p>What a record means:
+ * <ul>
+ *   <li>EVFILT_READ: readable; with EV_EOF also read-closed (the peer shut down or is gone);</li>
+ *   <li>EVFILT_WRITE: writable; with EV_EOF also write-closed;</li>
+ *   <li>EV_ERROR, or EV_EOF with a non-zero fflags (the socket error the kernel saw): error;</li>
+ *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
+ *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
+ *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector).</li>
+ * </ul>
+ */
+final class EventDecoder {
+    /** Bits of {@link #decode}'s answer. */
+    static final int INTERRUPTED = 1;
+    static final int WAKE_PIPE = 2;
+
+    /** The EVFILT_USER ident of the close signal; wakers count from 1. */
+    static final long INTERRUPT_IDENT = 0;
+    /** The udata of the wake pipe's read end; registrations never have the sign bit set. */
+    static final long PIPE_UDATA = -1L;
+
+    private final KeventLayout layout;
+    private final KqueueConstants c;
+    private final Registrations registrations;
+
+    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations) {
+        this.layout = layout;
+        this.c = constants;
+        this.registrations = registrations;
+    }
+
+    /**
+     * Decodes records {@code 0..n-1} of {@code records} into {@code sink}, which has room for
+     * {@code n} more events. Returns {@link #INTERRUPTED} and {@link #WAKE_PIPE} bits.
+     */
+    int decode(ByteBuffer records, int n, EventSink sink, MergeIndex merge) {
+        merge.reset();
+        int signals = 0;
+        for (int i = 0; i < n; i++) {
+            int filter = layout.filter(records, i);
+            long udata = layout.udata(records, i);
+            if (filter == c.evfiltUser) {
+                if (layout.ident(records, i) == INTERRUPT_IDENT) {
+                    signals |= INTERRUPTED;
+                } else {
+                    sink.add(udata, EventSink.READABLE);
+                }
+                continue;
+            }
+            if (udata == PIPE_UDATA) {
+                signals |= WAKE_PIPE;
+                continue;
+            }
+            int bits = readiness(filter, layout.flags(records, i), layout.fflags(records, i));
+            if (bits == 0) {
+                continue;
+            }
+            int at = merge.get(udata);
+            if (at >= 0) {
+                sink.merge(at, bits);
+                continue;
+            }
+            long state = registrations.current(udata);
+            if (state < 0) {
+                continue;
+            }
+            long token = registrations.token(udata);
+            if (registrations.confirm(udata, state)) {
+                merge.put(udata, sink.add(token, bits));
+            }
+        }
+        return signals;
+    }
+
+    /** The readiness bits of one READ or WRITE record; 0 for any other filter. */
+    int readiness(int filter, int flags, int fflags) {
+        int bits;
+        boolean eof = (flags & c.evEof) != 0;
+        if (filter == c.evfiltRead) {
+            bits = EventSink.READABLE | (eof ? EventSink.READ_CLOSED : 0);
+        } else if (filter == c.evfiltWrite) {
+            bits = EventSink.WRITABLE | (eof ? EventSink.WRITE_CLOSED : 0);
+        } else {
+            return 0;
+        }
+        if ((flags & c.evError) != 0 || (eof && fflags != 0)) {
+            bits |= EventSink.ERROR;
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,90 @@
+package io.jpoll.kqueue;
+
+import io.jpoll.spi.Platform;
+
+/**
+ * Everything that differs between the kqueues this backend drives: the {@code struct kevent}
+ * layout, the constant table, the errno names, the type of kevent's counts and the largest timeout
+ * the implementation takes. Chosen once per process from the OS (and on Linux from the presence of
+ * libkqueue).
+ */
+enum KqueueProfile {
+    MACOS(KeventLayout.BSD, KqueueConstants.MACOS, Errno.MACOS, false, Integer.MAX_VALUE),
+    /** FreeBSD 12 and later: the 64-byte {@code struct kevent}. */
+    FREEBSD(KeventLayout.FREEBSD_12, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
+    /** FreeBSD 11 and older: the 32-byte {@code struct kevent}. */
+    FREEBSD_11(KeventLayout.BSD, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
+    OPENBSD(KeventLayout.BSD, KqueueConstants.OPENBSD, Errno.OPENBSD, false, Integer.MAX_VALUE),
+    /** NetBSD: the 40-byte {@code struct kevent}, {@code __kevent50} with {@code size_t} counts. */
+    NETBSD(KeventLayout.NETBSD, KqueueConstants.NETBSD, Errno.NETBSD, true, Integer.MAX_VALUE),
+    DRAGONFLY(KeventLayout.BSD, KqueueConstants.DRAGONFLY, Errno.DRAGONFLY, false, Integer.MAX_VALUE),
+    /**
+     * libkqueue on Linux. Its kevent() turns a whole-millisecond timespec into an {@code int} of
+     * milliseconds for epoll_wait ({@code 1000 * tv_sec} overflows past 2^31 ms, about 24.8 days),
+     * so longer waits are made unbounded.
+     */
+    LIBKQUEUE(KeventLayout.BSD, KqueueConstants.LIBKQUEUE, Errno.LINUX, false, Integer.MAX_VALUE / 1000);
+
+    /** The errno numbers the backend branches on; 1 to 34 agree on every OS here. */
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EINVAL = 22;
+    static final int EPIPE = 32;
+
+    final KeventLayout layout;
+    final KqueueConstants constants;
+    final Errno errno;
+    /** NetBSD's kevent takes {@code size_t} counts; the others {@code int}. */
+    final boolean sizeTCounts;
+    /** Timeouts of this many seconds or more wait without a bound. */
+    final long maxTimeoutSeconds;
+    /** EAGAIN on this OS. */
+    final int eagain;
+
+    KqueueProfile(KeventLayout layout, KqueueConstants constants, Errno errno, boolean sizeTCounts,
+                  long maxTimeoutSeconds) {
+        this.layout = layout;
+        this.constants = constants;
+        this.errno = errno;
+        this.sizeTCounts = sizeTCounts;
+        this.maxTimeoutSeconds = maxTimeoutSeconds;
+        this.eagain = errno.number("EAGAIN");
+    }
+
+    /**
+     * The profile for an OS, or null where kqueue does not exist natively (Linux without
+     * libkqueue, Windows).
+     *
+     * @param osVersion the {@code os.version} property, consulted on FreeBSD (like {@code 14.1-RELEASE})
+     * @param libkqueue whether a libkqueue library was named on Linux
+     */
+    static KqueueProfile of(Platform.Os os, String osVersion, boolean libkqueue) {
+        switch (os) {
+            case MACOS:
+                return MACOS;
+            case FREEBSD:
+                return freebsdMajor(osVersion) >= 12 ? FREEBSD : FREEBSD_11;
+            case OPENBSD:
+                return OPENBSD;
+            case NETBSD:
+                return NETBSD;
+            case DRAGONFLY:
+                return DRAGONFLY;
+            case LINUX:
+                return libkqueue ? LIBKQUEUE : null;
+            default:
+                return null;
+        }
+    }
+
+    /** The major version in {@code 13.2-RELEASE-p4}; an unreadable version counts as current. */
+    static int freebsdMajor(String osVersion) {
+        int major = 0;
+        int i = 0;
+        while (osVersion != null && i < osVersion.length() && Character.isDigit(osVersion.charAt(i))) {
+            major = major * 10 + (osVersion.charAt(i) - '0');
+            i++;
+        }
+        return i == 0 ? Integer.MAX_VALUE : major;
+    }
+}

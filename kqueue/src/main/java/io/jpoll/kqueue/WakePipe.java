@@ -1,0 +1,163 @@
+package io.jpoll.kqueue;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.jpoll.spi.EventSink;
+import io.jpoll.spi.WakerHandle;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The waker fallback for kqueues without EVFILT_USER (OpenBSD and NetBSD before they gained it)
+ * and for libkqueue before 2.7 (see {@link KqueueSelector}): one non-blocking pipe per selector,
+ * its read end registered level-triggered, shared by every waker of the selector, by
+ * {@link #interrupt()} and by {@link ChangeHandoff}.
+ *
+ * <p>A wake sets its waker's pending flag and, if it was the one to set it, writes a byte. A poller
+ * that sees the pipe readable drains it and then reports each waker whose flag it clears, so any
+ * number of wakes before a poll merge into one event per waker. A byte written after the drain
+ * simply shows up in a later poll. A full pipe (EAGAIN) already guarantees a wake-up, so it is not an
+ * error. Once interrupted, the pipe is not drained any more (and refilled if a drain raced with the
+ * interrupt), so the level-triggered read end wakes every poller.
+ *
+ * <p>The pipe is the selector's: it is closed only by {@link #close()}, when no poller is left, so a
+ * drain never reads a reused descriptor.
+ */
+final class WakePipe {
+    private final KqueueProfile profile;
+    private final int readFd;
+    private final int writeFd;
+    /** One byte to write and scratch space to drain into; its content never matters. */
+    private final Memory scratch = new Memory(256);
+    private final long scratchAddress = Pointer.nativeValue(scratch);
+    /** Copied on every change (rare), read without locks or iterators on every drain. */
+    private volatile PipeWaker[] wakers = new PipeWaker[0];
+    private volatile boolean interrupted;
+
+    private WakePipe(KqueueProfile profile, int readFd, int writeFd) {
+        this.profile = profile;
+        this.readFd = readFd;
+        this.writeFd = writeFd;
+    }
+
+    static WakePipe open(KqueueProfile profile) throws IOException {
+        try (Memory fds = new Memory(8)) {
+            if (Natives.pipe(Pointer.nativeValue(fds)) < 0) {
+                throw KqueueSelector.error(profile, "pipe", null, -1, null, Natives.errno());
+            }
+            WakePipe pipe = new WakePipe(profile, fds.getInt(0), fds.getInt(4));
+            try {
+                pipe.configure(pipe.readFd);
+                pipe.configure(pipe.writeFd);
+            } catch (IOException e) {
+                pipe.close();
+                throw e;
+            }
+            return pipe;
+        }
+    }
+
+    private void configure(int fd) throws IOException {
+        if (Natives.fcntl(fd, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
+            throw KqueueSelector.error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, Natives.errno());
+        }
+        int fl = Natives.fcntl(fd, KqueueConstants.F_GETFL);
+        if (fl < 0 || Natives.fcntl(fd, KqueueConstants.F_SETFL, fl | profile.constants.oNonblock) < 0) {
+            throw KqueueSelector.error(profile, "fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, Natives.errno());
+        }
+    }
+
+    int readFd() {
+        return readFd;
+    }
+
+    WakerHandle newWaker(long token) {
+        PipeWaker w = new PipeWaker(token);
+        synchronized (this) {
+            PipeWaker[] grown = Arrays.copyOf(wakers, wakers.length + 1);
+            grown[grown.length - 1] = w;
+            wakers = grown;
+        }
+        return w;
+    }
+
+    /** Drains the pipe and reports the pending wakers that fit into {@code sink}. */
+    void collect(EventSink sink) {
+        while (Natives.read(readFd, scratchAddress, scratch.size()) > 0) {
+            // keep draining until EAGAIN (or EOF, which a pipe we hold both ends of never gives)
+        }
+        boolean left = false;
+        for (PipeWaker w : wakers) {
+            if (sink.remaining() == 0) {
+                left |= w.pending.get();
+            } else if (w.pending.getAndSet(false)) {
+                sink.add(w.token, EventSink.READABLE);
+            }
+        }
+        if (left || interrupted) {
+            // Wakers that did not fit, or an interrupt whose byte this drain took: signal again.
+            signal();
+        }
+    }
+
+    void interrupt() {
+        interrupted = true;
+        signal();
+    }
+
+    /** Makes the read end readable (a full pipe already is). */
+    void signal() {
+        // EAGAIN: the pipe is full, so it is readable and a poller will see it; nothing else to do.
+        while (Natives.write(writeFd, scratchAddress, 1) < 0 && Natives.errno() == KqueueProfile.EINTR) {
+            // retry: the byte must land, or a waiting poller might never return
+        }
+    }
+
+    void close() {
+        Natives.close(readFd);
+        Natives.close(writeFd);
+        scratch.close();
+    }
+
+    private final class PipeWaker implements WakerHandle {
+        final long token;
+        final AtomicBoolean pending = new AtomicBoolean();
+
+        PipeWaker(long token) {
+            this.token = token;
+        }
+
+        @Override
+        public void wake() throws IOException {
+            if (pending.getAndSet(true)) {
+                return;
+            }
+            while (Natives.write(writeFd, scratchAddress, 1) < 0) {
+                int err = Natives.errno();
+                if (err == profile.eagain) {
+                    return;
+                }
+                if (err != KqueueProfile.EINTR) {
+                    throw KqueueSelector.error(profile, "write", "fd", writeFd, "waker token=" + token, err);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (WakePipe.this) {
+                PipeWaker[] now = wakers;
+                for (int i = 0; i < now.length; i++) {
+                    if (now[i] == this) {
+                        PipeWaker[] shrunk = Arrays.copyOf(now, now.length - 1);
+                        System.arraycopy(now, i + 1, shrunk, i, now.length - i - 1);
+                        wakers = shrunk;
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
