@@ -1,0 +1,34 @@
+package io.jpoll.bench.report;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** What benchmarks/run.sh recorded about the machine and the run (env.properties). */
+final class Environment {
+    private final Properties p = new Properties();
+
+    static Environment read(Path file) throws IOException {
+        Environment env = new Environment();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            env.p.load(r);
+        }
+        return env;
+    }
+
+    String get(String key) {
+        return p.getProperty(key, "unknown");
+    }
+
+    boolean quick() {
+        return "quick".equals(p.getProperty("mode"));
+    }
+
+    String idleSkipReason() {
+        String limit = p.getProperty("fdLimit");
+        return limit == null ? "" : " (hard limit " + limit + " fds)";
+    }
+}
