@@ -83,7 +83,7 @@ public final class EchoOneshot implements AutoCloseable {
     void run() throws IOException, InterruptedException {
         Thread[] pollers = new Thread[threads];
         for (int i = 0; i < threads; i++) {
-            pollers[i] = new Thread(this::poll, "echo-mt-poller-" + i);
+            pollers[i] = new Thread(this::serve, "echo-mt-poller-" + i);
             pollers[i].start();
         }
         try {
@@ -102,7 +102,7 @@ public final class EchoOneshot implements AutoCloseable {
     }
 
     /** One polling thread: waits for events and handles each it gets until the Poll closes. */
-    private void poll() {
+    private void serve() {
         Events events = new Events(64);
         // Set by the thread whose accept failed: it alone re-arms the listener when the pause is over.
         boolean acceptPaused = false;
