@@ -4,25 +4,20 @@ import io.jpoll.Events;
 import io.jpoll.Interests;
 import io.jpoll.Poll;
 import io.jpoll.Source;
-import io.jpoll.Waker;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * The classic demo: five requests to a local server that answers after 4, 3, 2, 1 and 0 seconds.
  * One thread sends them all at once and prints each reply as its event arrives, so the replies
- * come in the reverse order of sending. The server is embedded and runs on its own Poll, using the
- * poll timeout as its timer. Nothing leaves the machine.
+ * come in the reverse order of sending. The server ({@link DelayServer}) is embedded and runs on its
+ * own thread and Poll, on a loopback port: nothing leaves the machine.
  */
 public final class Delays {
     private static final int[] DELAYS = {4, 3, 2, 1, 0};
@@ -31,11 +26,20 @@ public final class Delays {
     }
 
     public static void main(String[] args) throws Exception {
-        try (DelayServer server = new DelayServer()) {
-            Thread serverThread = new Thread(server, "delay-server");
-            serverThread.start();
-            runClient(server.address());
-            server.stop();
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        DelayServer server = new DelayServer(new InetSocketAddress(loopback, 0));
+        Thread serverThread = new Thread(() -> {
+            try {
+                server.run();
+            } catch (IOException e) {
+                System.err.println("delay server failed: " + e);
+            }
+        }, "delay-server");
+        serverThread.start();
+        try {
+            runClient(new InetSocketAddress(loopback, server.port()));
+        } finally {
+            server.close();
             serverThread.join(5000);
         }
     }
@@ -79,85 +83,6 @@ public final class Delays {
                 }
             }
             System.out.println("FINISHED");
-        }
-    }
-
-    /** Answers "N\n" with "waited N s" after N seconds. */
-    private static final class DelayServer implements Runnable, AutoCloseable {
-        private static final long LISTENER = -1;
-        private static final long STOP = -2;
-
-        private final Poll poll = Poll.open();
-        private final ServerSocketChannel listener = ServerSocketChannel.open();
-        private final Waker stopper = poll.waker(STOP);
-        private final Map<Long, SocketChannel> clients = new HashMap<>();
-        /** Replies due, earliest first: {dueNanos, token, delay}. */
-        private final PriorityQueue<long[]> due = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-        private volatile boolean running = true;
-
-        DelayServer() throws IOException {
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            listener.configureBlocking(false);
-            poll.registry().register(Source.of(listener), LISTENER, Interests.READABLE.level());
-        }
-
-        InetSocketAddress address() throws IOException {
-            return (InetSocketAddress) listener.getLocalAddress();
-        }
-
-        void stop() {
-            running = false;
-            stopper.wake();
-        }
-
-        @Override
-        public void run() {
-            Events events = new Events(16);
-            ByteBuffer buffer = ByteBuffer.allocate(64);
-            long next = 0;
-            try {
-                while (running) {
-                    long now = System.nanoTime();
-                    while (!due.isEmpty() && due.peek()[0] <= now) {
-                        long[] reply = due.poll();
-                        SocketChannel ch = clients.remove(reply[1]);
-                        ch.write(StandardCharsets.US_ASCII.encode("waited " + reply[2] + " s\n"));
-                        ch.close();
-                    }
-                    // The poll timeout is the timer: wake up when the next reply is due.
-                    Duration timeout = due.isEmpty() ? null : Duration.ofNanos(due.peek()[0] - now);
-                    poll.poll(events, timeout);
-                    for (int e = 0; e < events.size(); e++) {
-                        long token = events.token(e);
-                        if (token == LISTENER) {
-                            for (SocketChannel ch; (ch = listener.accept()) != null; next++) {
-                                ch.configureBlocking(false);
-                                clients.put(next, ch);
-                                poll.registry().register(Source.of(ch), next, Interests.READABLE);
-                            }
-                        } else if (token >= 0) {
-                            SocketChannel ch = clients.get(token);
-                            buffer.clear();
-                            ch.read(buffer);
-                            buffer.flip();
-                            long delay = Long.parseLong(StandardCharsets.US_ASCII.decode(buffer).toString().trim());
-                            poll.registry().deregister(Source.of(ch));
-                            due.add(new long[]{System.nanoTime() + Duration.ofSeconds(delay).toNanos(), token, delay});
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                System.err.println("delay server failed: " + e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            for (SocketChannel ch : clients.values()) {
-                ch.close();
-            }
-            listener.close();
-            poll.close();
         }
     }
 }

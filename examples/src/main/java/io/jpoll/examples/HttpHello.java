@@ -1,5 +1,6 @@
 package io.jpoll.examples;
 
+import io.jpoll.ClosedPollException;
 import io.jpoll.Events;
 import io.jpoll.Interests;
 import io.jpoll.Poll;
@@ -7,133 +8,165 @@ import io.jpoll.Source;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A minimal HTTP/1.1 server answering every request with "Hello, world!", keep-alive and
- * pipelining included: fit for {@code wrk -c 64 -d 10 http://127.0.0.1:8080/}. It parses only as
- * much HTTP as that takes (the end of the headers, and "Connection: close").
+ * pipelining included: fit for {@code wrk -t2 -c50 -d5s http://127.0.0.1:8080/}, run after run.
+ * Level-triggered and single-threaded; each event takes one step of one {@link HttpConnection}.
+ *
+ * <p>A connection's failure is that connection's end, nothing more: a peer that resets (wrk
+ * resets every connection when a run ends), half-closes, sends garbage, stops reading or vanishes
+ * mid-write is deregistered and closed, and the server serves on. A failing {@code accept()}
+ * pauses accepting ({@link AcceptBackoff}); only a failure of the Poll itself stops the server.
  */
-public final class HttpHello {
+public final class HttpHello implements AutoCloseable {
     private static final long LISTENER = 0;
-    private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-            + "Content-Length: 13\r\n\r\nHello, world!").getBytes(StandardCharsets.US_ASCII);
 
-    private HttpHello() {
+    private final Poll poll;
+    private final ServerSocketChannel listener;
+    private final Source listenerSource;
+    private final AcceptBackoff backoff = new AcceptBackoff("http");
+    private final Map<Long, HttpConnection> connections = new HashMap<>();
+    /** The size of {@code connections}, for those that watch the server from other threads. */
+    private volatile int connectionCount;
+    private boolean listening = true;
+    private long nextToken = 1;
+
+    HttpHello(InetSocketAddress address) throws IOException {
+        poll = Poll.open();
+        try {
+            listener = Sockets.listen(poll, address, LISTENER, Interests.READABLE.level());
+        } catch (IOException | RuntimeException e) {
+            poll.close();
+            throw e;
+        }
+        listenerSource = Source.of(listener);
     }
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
-        try (Poll poll = Poll.open();
-             ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(port), 1024)) {
-            listener.configureBlocking(false);
-            poll.registry().register(Source.of(listener), LISTENER, Interests.READABLE.level());
-            System.out.println("http hello on port " + port + " (" + poll.backend() + ")");
-            Map<Long, Client> clients = new HashMap<>();
-            Events events = new Events(1024);
-            long next = 1;
-            while (true) {
-                poll.poll(events, null);
-                for (int i = 0; i < events.size(); i++) {
-                    long token = events.token(i);
-                    if (token == LISTENER) {
-                        for (SocketChannel ch; (ch = listener.accept()) != null; next++) {
-                            ch.configureBlocking(false);
-                            clients.put(next, new Client(ch));
-                            poll.registry().register(Source.of(ch), next, Interests.READABLE.level());
-                        }
-                    } else {
-                        Client c = clients.get(token);
-                        if (c != null && !c.onReady(poll, token)) {
-                            clients.remove(token);
-                            c.channel.close();
-                        }
-                    }
-                }
-            }
+        try (HttpHello server = new HttpHello(new InetSocketAddress(port))) {
+            System.out.println("http hello on port " + server.port() + " (" + server.poll.backend() + ")");
+            server.run();
         }
     }
 
-    /**
-     * One connection. It reads while it can answer; when the peer stops taking responses it waits
-     * for WRITABLE only, so a client that pipelines without reading gets backpressure, not memory.
-     */
-    private static final class Client {
-        final SocketChannel channel;
-        final Source source;
-        final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-        final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
-        boolean closeAfterFlush;
-        boolean waitingToWrite;
-
-        Client(SocketChannel channel) {
-            this.channel = channel;
-            this.source = Source.of(channel);
-        }
-
-        /** Handles one event; false when the connection should close. */
-        boolean onReady(Poll poll, long token) throws IOException {
-            if (!waitingToWrite && channel.read(in) < 0) {
-                return false;
-            }
-            do {
-                if (!answerCompleteRequests()) {
-                    return false;
+    /** Serves until {@link #close()}, then closes every connection and returns. */
+    void run() throws IOException {
+        Events events = new Events(1024);
+        try {
+            while (true) {
+                poll.poll(events, listening ? null : backoff.remaining());
+                if (!listening && backoff.remaining().isZero()) {
+                    acceptAll();
                 }
-                out.flip();
-                channel.write(out);
-                out.compact();
-                // Requests left over because out was full are answered once it drains.
-            } while (out.position() == 0 && headersEnd(in, 0) >= 0);
-            boolean blocked = out.position() > 0;
-            if (blocked != waitingToWrite) {
-                waitingToWrite = blocked;
-                poll.registry().reregister(source, token, blocked ? Interests.WRITABLE.level() : Interests.READABLE.level());
-            }
-            return blocked || !closeAfterFlush;
-        }
-
-        /** Queues a response per complete request in {@code in}; false if a request cannot fit. */
-        private boolean answerCompleteRequests() {
-            int start = 0;
-            int end;
-            while (out.remaining() >= RESPONSE.length && (end = headersEnd(in, start)) >= 0) {
-                closeAfterFlush |= mentions(in, start, end, "Connection: close");
-                out.put(RESPONSE);
-                start = end;
-            }
-            in.limit(in.position()).position(start);
-            in.compact();
-            // A full buffer holding no complete request is a request too large for this example.
-            return in.hasRemaining() || start > 0;
-        }
-
-        /** The index after the next "\r\n\r\n" at or after {@code from}, or -1. */
-        private static int headersEnd(ByteBuffer b, int from) {
-            for (int i = from; i + 3 < b.position(); i++) {
-                if (b.get(i) == '\r' && b.get(i + 1) == '\n' && b.get(i + 2) == '\r' && b.get(i + 3) == '\n') {
-                    return i + 4;
-                }
-            }
-            return -1;
-        }
-
-        private static boolean mentions(ByteBuffer b, int from, int to, String text) {
-            outer:
-            for (int i = from; i + text.length() <= to; i++) {
-                for (int j = 0; j < text.length(); j++) {
-                    if (Character.toLowerCase(b.get(i + j)) != Character.toLowerCase(text.charAt(j))) {
-                        continue outer;
+                for (int i = 0; i < events.size(); i++) {
+                    long token = events.token(i);
+                    if (token == LISTENER) {
+                        acceptAll();
+                    } else {
+                        onReady(token);
                     }
                 }
-                return true;
             }
-            return false;
+        } catch (ClosedPollException closed) {
+            // close() was called: the way out
+        } finally {
+            connections.forEach((token, c) -> Sockets.deregisterAndClose(poll.registry(), c.source, c.channel));
+            connections.clear();
+            connectionCount = 0;
         }
+    }
+
+    /** Accepts every waiting connection; when accept fails, stops listening for a pause. */
+    private void acceptAll() throws IOException {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException closing) {
+                return; // close() closed the listener after the Poll: the next poll ends run()
+            } catch (IOException e) {
+                backoff.failed(e);
+                listen(false); // a listener that stays ready would wake every level-triggered poll
+                return;
+            }
+            if (channel == null) {
+                backoff.succeeded();
+                listen(true);
+                return;
+            }
+            open(channel);
+        }
+    }
+
+    private void listen(boolean on) throws IOException {
+        if (on != listening) {
+            if (on) {
+                poll.registry().register(listenerSource, LISTENER, Interests.READABLE.level());
+            } else {
+                poll.registry().deregister(listenerSource);
+            }
+            listening = on;
+        }
+    }
+
+    private void open(SocketChannel channel) {
+        long token = nextToken++;
+        try {
+            channel.configureBlocking(false);
+            HttpConnection c = new HttpConnection(channel);
+            poll.registry().register(c.source, token, Interests.READABLE.level());
+            connections.put(token, c);
+            connectionCount = connections.size();
+        } catch (IOException e) {
+            Sockets.ended("http", token, e);
+            Sockets.closeQuietly(channel);
+        }
+    }
+
+    /** One step of one connection; whatever goes wrong with it ends it, and only it. */
+    private void onReady(long token) {
+        HttpConnection c = connections.get(token);
+        try {
+            Next next = c.onReady();
+            if (next == Next.CLOSE) {
+                drop(token, c);
+            } else if (next != c.awaiting) {
+                Interests wanted = next == Next.WRITE ? Interests.WRITABLE : Interests.READABLE;
+                poll.registry().reregister(c.source, token, wanted.level());
+                c.awaiting = next;
+            }
+        } catch (IOException e) {
+            Sockets.ended("http", token, e);
+            drop(token, c);
+        }
+    }
+
+    private void drop(long token, HttpConnection c) {
+        connections.remove(token);
+        connectionCount = connections.size();
+        Sockets.deregisterAndClose(poll.registry(), c.source, c.channel);
+    }
+
+    int port() throws IOException {
+        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    }
+
+    /** How many connections the server holds now; any thread may ask. */
+    int connections() {
+        return connectionCount;
+    }
+
+    /** Stops the server: {@link #run()} returns after closing the connections. Any thread may call it. */
+    @Override
+    public void close() throws IOException {
+        poll.close(); // first, so a run() that finds the listener closed also finds the Poll closed
+        listener.close();
     }
 }

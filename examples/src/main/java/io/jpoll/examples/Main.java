@@ -17,6 +17,9 @@ public final class Main {
             case "echo":
                 EchoServer.main(rest);
                 break;
+            case "echo-mt":
+                EchoOneshot.main(rest);
+                break;
             case "http":
                 HttpHello.main(rest);
                 break;
@@ -28,11 +31,15 @@ public final class Main {
                 break;
             default:
                 System.err.println("usage: java -jar jpoll-examples.jar <example> [options]\n"
-                        + "  delays          five requests answered after 4, 3, 2, 1, 0 s; replies arrive in reverse\n"
-                        + "  echo [port]     echo server (default port 7000)\n"
-                        + "  http [port]     HTTP/1.1 keep-alive hello server (default port 8080), fit for wrk\n"
-                        + "  stdin           prints standard input line by line as the Poll reports it (Unix)\n"
-                        + "  doctor          OS, backend, triggers, JNA version, and a self-check");
+                        + "  delays                  five requests answered after 4, 3, 2, 1, 0 s; replies arrive in reverse\n"
+                        + "  echo [port]             echo server, edge-triggered, one thread (default port 7000)\n"
+                        + "  echo-mt [port] [n]      echo server, n threads (default 2) polling one Poll, ONESHOT\n"
+                        + "                          registrations re-armed after each event (default port 7000)\n"
+                        + "  http [port]             HTTP/1.1 keep-alive hello server (default port 8080), fit for wrk,\n"
+                        + "                          run after run\n"
+                        + "  stdin                   prints standard input line by line as the Poll reports it (Unix)\n"
+                        + "  doctor                  OS, backend, triggers, JNA version, and a self-check\n"
+                        + "Port 0 picks a free port; the servers print the one they listen on.");
                 System.exit(name.isEmpty() ? 0 : 2);
         }
     }
