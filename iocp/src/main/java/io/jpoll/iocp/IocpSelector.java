@@ -276,18 +276,24 @@ final class IocpSelector implements Selector {
             retire(s);
         } else if (readiness != 0) {
             sink.add(s.token(), readiness);
-            if (s.interests().trigger() == Trigger.LEVEL && !s.queued) {
-                s.queued = true;
-                reissues.add(s);
+            if (s.interests().trigger() == Trigger.LEVEL) {
+                s.rest();
+                if (!s.queued) {
+                    s.queued = true;
+                    reissues.add(s);
+                }
             }
+            watch(s);
         } else {
             reissue(s, sink);
         }
     }
 
     /**
-     * LEVEL registrations that reported an event poll again at the start of the next select,
-     * after the user had the chance to drain them, so a drained socket does not report again.
+     * LEVEL registrations that reported an event poll for their interests again at the start of
+     * the next select, after the user had the chance to drain them, so a drained socket does not
+     * report again. Until then they poll only for the close, and that poll's completion (a
+     * cancel, or the close) is what starts the full one.
      */
     private void flushReissues(EventSink sink) {
         while (sink.remaining() > 0) {
@@ -297,6 +303,7 @@ final class IocpSelector implements Selector {
             }
             s.queued = false;
             if (!s.isDeleted() && !s.isClosed()) {
+                s.wake();
                 reissue(s, sink);
             }
         }
@@ -305,19 +312,34 @@ final class IocpSelector implements Selector {
     /** Polls again after a completion; the caller made sure the sink has room for one event. */
     private void reissue(SocketState s, EventSink sink) {
         int status = s.update(port);
-        if (status == WinErrors.STATUS_SUCCESS) {
+        if (status == WinErrors.STATUS_SUCCESS || closedAt(s, status)) {
             return;
         }
-        if (status == WinErrors.STATUS_INVALID_HANDLE) {
-            // Closed between two polls: the same end as LOCAL_CLOSE.
-            s.markClosed();
-            retire(s);
-            return;
-        }
-        // The socket can no longer be polled. Report it as failed rather than go silent, so the
-        // user looks at it; it stays disarmed until reregister.
+        // The socket can no longer be polled for its interests. Report it as failed rather than go
+        // silent, so the user looks at it; it stays disarmed until reregister, and still watches
+        // for the close if the OS lets it.
         s.disarm();
         sink.add(s.token(), AfdFlags.failureReadiness(s.interests()));
+        watch(s);
+    }
+
+    /**
+     * Starts the close-only poll of a registration that just reported. If even that is refused,
+     * the registration has no poll in the kernel: nothing will tell when its socket closes, which
+     * {@link #register} takes into account.
+     */
+    private void watch(SocketState s) {
+        closedAt(s, s.update(port));
+    }
+
+    /** STATUS_INVALID_HANDLE from a poll: closed between two polls, the same end as LOCAL_CLOSE. */
+    private boolean closedAt(SocketState s, int status) {
+        if (status != WinErrors.STATUS_INVALID_HANDLE) {
+            return false;
+        }
+        s.markClosed();
+        retire(s);
+        return true;
     }
 
     @Override

@@ -16,6 +16,11 @@ import java.nio.ByteOrder;
  * the completion is still due). The native block must outlive the kernel's use of it, so it is
  * freed only in IDLE: after the completion was dequeued, however the registration ended.
  *
+ * <p>A live registration keeps a poll pending even when it wants no event: a disarmed ONESHOT
+ * registration, and a LEVEL one between the select that reported it and the next, poll for
+ * LOCAL_CLOSE alone. AFD reports a close only to a poll pending at that moment, and the close
+ * is the only sign Windows gives that the number may now name another socket.
+ *
  * <p>Not thread-safe: the selector calls it under its lock.
  */
 final class SocketState {
@@ -35,6 +40,8 @@ final class SocketState {
     private long token;
     private Interests interests;
     private boolean armed = true;
+    /** LEVEL, after an event: only the close is watched until the next select re-polls it. */
+    private boolean resting;
     private Phase phase = Phase.IDLE;
     private int pendingMask;
     private boolean deleted;
@@ -90,10 +97,21 @@ final class SocketState {
         this.token = token;
         this.interests = interests;
         armed = true;
+        resting = false;
     }
 
     void disarm() {
         armed = false;
+    }
+
+    /** A LEVEL registration reported an event: until {@link #wake()}, it watches only for the close. */
+    void rest() {
+        resting = true;
+    }
+
+    /** The select after a LEVEL event: the registration wants its interests again. */
+    void wake() {
+        resting = false;
     }
 
     void markDeleted() {
@@ -108,12 +126,13 @@ final class SocketState {
      * Brings the kernel in line with the interests: starts a poll when none is pending, cancels
      * the pending one when the interests grew beyond it (its completion then starts the new one).
      * A poll that asks for more than is wanted now stays; its surplus events are filtered out.
+     * A disarmed or resting registration wants LOCAL_CLOSE alone; a deleted or closed one, nothing.
      *
      * @return STATUS_SUCCESS, or the NTSTATUS of the poll or cancel call that failed (which one
      *         follows from the phase before the call: PENDING means cancel)
      */
     int update(AfdPort port) {
-        int wanted = armed && !deleted && !closed ? AfdFlags.toAfd(interests) : 0;
+        int wanted = deleted || closed ? 0 : armed && !resting ? AfdFlags.toAfd(interests) : AfdFlags.LOCAL_CLOSE;
         switch (phase) {
             case PENDING:
                 return (wanted & ~pendingMask) != 0 ? cancel(port) : WinErrors.STATUS_SUCCESS;
