@@ -61,11 +61,15 @@ final class IocpSelector implements Selector {
     /** LEVEL registrations that delivered an event; their poll is reissued at the next select. */
     private final ArrayDeque<SocketState> reissues = new ArrayDeque<>();
     private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
+    private final Carry carry = new Carry();
+    private final Carry.Decoder decoder = this::decode;
+    private final ReuseProbe probe;
     private long lastWakerKey;
     private volatile boolean interrupted;
 
     IocpSelector(AfdPort port) {
         this.port = port;
+        probe = new ReuseProbe(port, carry, buffers);
     }
 
     @Override
@@ -81,14 +85,20 @@ final class IocpSelector implements Selector {
     @Override
     public void register(long handle, long token, Interests interests) throws IOException {
         synchronized (lock) {
+            long base = port.baseSocket(handle);
+            SocketAddresses addresses = port.addresses(handle);
             SocketState old = registrations.get(handle);
             if (old != null && !old.isClosed()) {
-                throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
-                        + ": already registered with this Poll (token=" + old.token() + ")");
+                if (!probe.isGone(old, base, addresses)) {
+                    throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
+                            + ": already registered with this Poll (token=" + old.token() + ")");
+                }
+                // Closed without deregister, and the number went to a new socket: the old
+                // registration ends as if deregistered, as the OS drops a closed socket elsewhere.
+                end(old);
             }
-            long base = port.baseSocket(handle);
             PollGroup group = acquireGroup();
-            SocketState s = new SocketState(handle, base, group, token, interests);
+            SocketState s = new SocketState(handle, base, addresses, group, token, interests);
             blocks.put(s.address, s);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
@@ -120,27 +130,27 @@ final class IocpSelector implements Selector {
             if (s == null) {
                 throw new NotRegisteredException("Registry.deregister socket=" + handle + ": not registered with this Poll");
             }
-            registrations.remove(handle);
             if (s.isClosed()) {
+                registrations.remove(handle);
                 return; // its state went when the close was seen; only the tombstone was left
             }
-            s.markDeleted();
-            switch (s.phase()) {
-                case IDLE:
-                    retire(s);
-                    break;
-                case PENDING:
-                    // The block stays until the cancelled poll's completion is dequeued; that
-                    // completion yields nothing because the state is deleted.
-                    int status = s.cancel(port);
-                    if (status != WinErrors.STATUS_SUCCESS) {
-                        throw WinErrors.ntStatus(OP_CANCEL, "socket", handle, "token=" + s.token(), status,
-                                port::toWin32);
-                    }
-                    break;
-                default:
-                    break; // cancelled already; its completion frees it
-            }
+            end(s);
+        }
+    }
+
+    /**
+     * Ends a live registration: it reports nothing more, and its block stays until the completion
+     * of its cancelled poll is dequeued. If the cancel fails, nothing changes.
+     */
+    private void end(SocketState s) throws NativeException {
+        int status = s.cancel(port); // STATUS_SUCCESS when no poll is pending
+        if (status != WinErrors.STATUS_SUCCESS) {
+            throw WinErrors.ntStatus(OP_CANCEL, "socket", s.handle, "token=" + s.token(), status, port::toWin32);
+        }
+        registrations.remove(s.handle);
+        s.markDeleted();
+        if (s.phase() == SocketState.Phase.IDLE) {
+            retire(s);
         }
     }
 
@@ -196,8 +206,14 @@ final class IocpSelector implements Selector {
     }
 
     private void select(EntryBuffer buffer, EventSink sink, long timeoutNanos) throws IOException {
+        boolean interrupt;
         synchronized (lock) {
             flushReissues(sink);
+            interrupt = carry.replay(sink, decoder);
+        }
+        if (interrupt) {
+            port.post(AfdPort.POST_INTERRUPT, 0);
+            return;
         }
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         long wait = sink.size() > 0 ? 0 : timeoutNanos;
@@ -208,9 +224,13 @@ final class IocpSelector implements Selector {
                 return;
             }
             int n = port.dequeue(buffer.entries, max, buffer.removed, toMillis(wait)) ? buffer.removedCount() : 0;
-            boolean interrupt;
             synchronized (lock) {
-                interrupt = decode(buffer, n, sink);
+                interrupt = false;
+                for (int i = 0; i < n; i++) {
+                    interrupt |= decode(buffer.key(i), buffer.overlapped(i), buffer.bytes(i), sink);
+                }
+                // Records a register took off the port while this thread waited (see Carry).
+                interrupt |= carry.replay(sink, decoder);
             }
             if (interrupt) {
                 // Put the packet back so that every other waiting thread gets one in turn.
@@ -242,24 +262,20 @@ final class IocpSelector implements Selector {
         return ms >= 0xFFFFFFFFL ? -1 : (int) ms;
     }
 
-    /** Turns dequeued records into events; true if an interrupt packet was among them. */
-    private boolean decode(EntryBuffer buffer, int n, EventSink sink) {
-        boolean interrupt = false;
-        for (int i = 0; i < n; i++) {
-            long overlapped = buffer.overlapped(i);
-            if (overlapped != 0) {
-                completed(overlapped, sink);
-            } else if (buffer.bytes(i) == AfdPort.POST_WAKE) {
-                IocpWaker w = wakers.get(buffer.key(i));
-                if (w != null) {
-                    w.delivered();
-                    sink.add(w.token, EventSink.READABLE);
-                }
-            } else if (buffer.bytes(i) == AfdPort.POST_INTERRUPT) {
-                interrupt = true;
+    /** Turns one dequeued record into at most one event; true if it is the interrupt packet. */
+    private boolean decode(long key, long overlapped, int bytes, EventSink sink) {
+        if (overlapped != 0) {
+            completed(overlapped, sink);
+        } else if (bytes == AfdPort.POST_WAKE) {
+            IocpWaker w = wakers.get(key);
+            if (w != null) {
+                w.delivered();
+                sink.add(w.token, EventSink.READABLE);
             }
+        } else if (bytes == AfdPort.POST_INTERRUPT) {
+            return true;
         }
-        return interrupt;
+        return false; // a nudge (POST_NUDGE) only ends a wait
     }
 
     /**
@@ -380,6 +396,13 @@ final class IocpSelector implements Selector {
     public void close() {
         synchronized (lock) {
             reissues.clear();
+            carry.drainOverlapped(overlapped -> {
+                SocketState s = blocks.get(overlapped);
+                if (s != null) {
+                    s.complete();
+                    retire(s);
+                }
+            });
             List<SocketState> all = new ArrayList<>(blocks.size());
             blocks.forEachValue(all::add);
             for (SocketState s : all) {

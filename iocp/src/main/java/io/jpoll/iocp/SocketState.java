@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 import io.jpoll.Interests;
 import io.jpoll.Trigger;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -26,11 +28,16 @@ import java.nio.ByteOrder;
 final class SocketState {
     enum Phase { IDLE, PENDING, CANCELLED }
 
+    /** Reads the status the kernel writes last, before the AFD_POLL_INFO it wrote earlier. */
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
     /** The SOCKET as the user registered it, the key of the registration. */
     final long handle;
     /** The base provider socket that AFD polls. */
     final long baseSocket;
     final PollGroup group;
+    /** The socket's addresses when it was registered, to tell it from a later socket with its number. */
+    final SocketAddresses addresses;
     /** The block's address, which is also the OVERLAPPED pointer of every completion of it. */
     final long address;
 
@@ -49,9 +56,11 @@ final class SocketState {
     /** In the selector's reissue queue (LEVEL, after an event). */
     boolean queued;
 
-    SocketState(long handle, long baseSocket, PollGroup group, long token, Interests interests) {
+    SocketState(long handle, long baseSocket, SocketAddresses addresses, PollGroup group, long token,
+                Interests interests) {
         this.handle = handle;
         this.baseSocket = baseSocket;
+        this.addresses = addresses;
         this.group = group;
         this.token = token;
         this.interests = interests;
@@ -73,11 +82,6 @@ final class SocketState {
         return phase;
     }
 
-    /** The AFD events the pending poll asks for; 0 when none is pending. */
-    int pendingMask() {
-        return pendingMask;
-    }
-
     /** Deregistered or its Poll is closing: it yields no more events and is freed once IDLE. */
     boolean isDeleted() {
         return deleted;
@@ -86,10 +90,6 @@ final class SocketState {
     /** The socket was closed while registered; the registration is a tombstone. */
     boolean isClosed() {
         return closed;
-    }
-
-    boolean isArmed() {
-        return armed;
     }
 
     /** New token and interests from reregister; a disarmed ONESHOT registration is live again. */
@@ -214,6 +214,27 @@ final class SocketState {
             armed = false;
         }
         return readiness;
+    }
+
+    /**
+     * Whether the poll in the kernel has ended, read from its IO_STATUS_BLOCK before its completion
+     * is dequeued (what HasOverlappedIoCompleted reads). False in IDLE, where no poll is out.
+     */
+    boolean pollEnded() {
+        return phase != Phase.IDLE && (int) INT.getAcquire(block, Layout.BLOCK_IOSB + Layout.IOSB_STATUS)
+                != WinErrors.STATUS_PENDING;
+    }
+
+    /** Whether the poll in the kernel has ended because the socket was closed (LOCAL_CLOSE). */
+    boolean closeReported() {
+        if (!pollEnded()) {
+            return false;
+        }
+        int status = block.getInt(Layout.BLOCK_IOSB + Layout.IOSB_STATUS);
+        return status >= 0
+                && block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_COUNT) >= 1
+                && (block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_HANDLES + Layout.HANDLE_INFO_EVENTS)
+                        & AfdFlags.LOCAL_CLOSE) != 0;
     }
 
     /** Frees the native block; only in IDLE, when the kernel no longer knows its address. */

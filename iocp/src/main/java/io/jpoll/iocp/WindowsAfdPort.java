@@ -87,6 +87,26 @@ final class WindowsAfdPort implements AfdPort {
         }
     }
 
+    @Override
+    public SocketAddresses addresses(long socket) {
+        try (Memory out = new Memory(Ws2_32.SOCKADDR_STORAGE_SIZE + 8L)) {
+            return new SocketAddresses(name(out, socket, true), name(out, socket, false));
+        }
+    }
+
+    /** What getsockname (local) or getpeername wrote, or null if it failed. */
+    private static byte[] name(Memory out, long socket, boolean local) {
+        long address = Pointer.nativeValue(out);
+        long length = address + Ws2_32.SOCKADDR_STORAGE_SIZE;
+        out.setInt(Ws2_32.SOCKADDR_STORAGE_SIZE, Ws2_32.SOCKADDR_STORAGE_SIZE);
+        int rc = local ? Ws2_32.getsockname(socket, address, length) : Ws2_32.getpeername(socket, address, length);
+        if (rc == Ws2_32.SOCKET_ERROR) {
+            return null;
+        }
+        int written = out.getInt(Ws2_32.SOCKADDR_STORAGE_SIZE);
+        return out.getByteArray(0, Math.max(0, Math.min(written, Ws2_32.SOCKADDR_STORAGE_SIZE)));
+    }
+
     private static boolean ioctl(long socket, int code, long out) {
         return Ws2_32.WSAIoctl(socket, code, 0, 0, out, 8, out + 8, 0, 0) != Ws2_32.SOCKET_ERROR;
     }

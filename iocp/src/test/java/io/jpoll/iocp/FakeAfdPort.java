@@ -64,10 +64,31 @@ final class FakeAfdPort implements AfdPort {
         final int serial = ++created;
         int ready;
         boolean closed;
+        /** What getsockname and getpeername return; null: they fail (unbound, unconnected). */
+        byte[] local;
+        byte[] peer;
 
         Socket(long number, long base) {
             this.number = number;
             this.base = base;
+        }
+
+        /** Bound to 127.0.0.1:{@code port}. */
+        Socket bound(int port) {
+            local = sockaddrIn(port);
+            return this;
+        }
+
+        /** Connected to 127.0.0.1:{@code port}. */
+        Socket connectedTo(int port) {
+            peer = sockaddrIn(port);
+            return this;
+        }
+
+        /** A sockaddr_in as Windows x64 lays it out: family (LE), port and address (network order), zero. */
+        static byte[] sockaddrIn(int port) {
+            return new byte[] {SocketAddresses.AF_INET, 0, (byte) (port >> 8), (byte) port, 127, 0, 0, 1,
+                0, 0, 0, 0, 0, 0, 0, 0};
         }
 
         @Override
@@ -133,6 +154,10 @@ final class FakeAfdPort implements AfdPort {
     private boolean cancelsComplete = true;
     private boolean writeOnDequeue;
     private int failNextPoll;
+    /** Guards the hold on blocking dequeues, apart from the fake's own lock. */
+    private final Object holdLock = new Object();
+    private boolean hold;
+    private int held;
 
     // ---- what tests set up ----
 
@@ -235,6 +260,31 @@ final class FakeAfdPort implements AfdPort {
         writeOnDequeue = deferred;
     }
 
+    /**
+     * While true, a dequeue that may wait stops before it looks at the queue, as a thread that
+     * the scheduler has not run yet; a dequeue that may not wait goes on. Releasing lets them in.
+     */
+    void holdBlockingDequeues(boolean on) {
+        synchronized (holdLock) {
+            hold = on;
+            holdLock.notifyAll();
+        }
+    }
+
+    /** Waits, at most 5 s, until {@code n} dequeues are stopped by the hold. */
+    void awaitBlockedDequeues(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (holdLock) {
+            while (held < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(held + " of " + n + " dequeues reached the hold");
+                }
+                TimeUnit.NANOSECONDS.timedWait(holdLock, left);
+            }
+        }
+    }
+
     // ---- what tests read ----
 
     synchronized int polls() {
@@ -329,6 +379,12 @@ final class FakeAfdPort implements AfdPort {
     }
 
     @Override
+    public synchronized SocketAddresses addresses(long socket) {
+        Socket s = notSockets.contains(socket) ? null : socket(socket);
+        return s == null ? SocketAddresses.UNKNOWN : new SocketAddresses(s.local, s.peer);
+    }
+
+    @Override
     public synchronized int poll(long helper, long iosb, long pollInfo) {
         polls++;
         if (!helpers.contains(helper)) {
@@ -399,6 +455,16 @@ final class FakeAfdPort implements AfdPort {
         }
         Packet first;
         try {
+            if (millis != 0) {
+                synchronized (holdLock) {
+                    held++;
+                    holdLock.notifyAll();
+                    while (hold) {
+                        holdLock.wait();
+                    }
+                    held--;
+                }
+            }
             first = millis == -1 ? queue.take()
                     : queue.poll(Integer.toUnsignedLong(millis), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
