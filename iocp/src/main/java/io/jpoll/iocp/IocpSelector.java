@@ -1,6 +1,5 @@
 package io.jpoll.iocp;
 
-import com.sun.jna.Memory;
 import io.jpoll.AlreadyRegisteredException;
 import io.jpoll.Interests;
 import io.jpoll.NativeException;
@@ -18,8 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,14 +45,11 @@ final class IocpSelector implements Selector {
             + " a change of it, and jpoll cannot see the reads and writes a JDK channel does, so it could not"
             + " tell when a drained socket becomes ready again; use ONESHOT and reregister after draining, or LEVEL";
 
-    /** Native blocks of polls whose completion never came; never freed, the kernel may write them. */
-    private static final Queue<Memory> ABANDONED = new ConcurrentLinkedQueue<>();
-
     private final AfdPort port;
     private final Object lock = new Object();
     private final Map<Long, SocketState> registrations = new HashMap<>();
-    /** Every state whose native block is allocated, by its address. */
-    private final LongMap<SocketState> blocks = new LongMap<>();
+    /** Every state whose native block is allocated, by its address; pinned until close. */
+    private final Blocks blocks = new Blocks();
     private final LongMap<IocpWaker> wakers = new LongMap<>();
     private final List<PollGroup> groups = new ArrayList<>();
     /** LEVEL registrations that delivered an event; their poll is reissued at the next select. */
@@ -99,7 +93,7 @@ final class IocpSelector implements Selector {
             }
             PollGroup group = acquireGroup();
             SocketState s = new SocketState(handle, base, addresses, group, token, interests);
-            blocks.put(s.address, s);
+            blocks.add(s);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
                 retire(s);
@@ -182,9 +176,8 @@ final class IocpSelector implements Selector {
 
     /** Frees a state whose poll is not in the kernel. */
     private void retire(SocketState s) {
-        blocks.remove(s.address);
+        blocks.free(s);
         s.group.release();
-        s.free();
     }
 
     @Override
@@ -404,7 +397,7 @@ final class IocpSelector implements Selector {
                 }
             });
             List<SocketState> all = new ArrayList<>(blocks.size());
-            blocks.forEachValue(all::add);
+            blocks.forEach(all::add);
             for (SocketState s : all) {
                 s.markDeleted();
                 if (s.phase() == SocketState.Phase.IDLE) {
@@ -417,7 +410,9 @@ final class IocpSelector implements Selector {
             }
             registrations.clear();
         }
-        drain();
+        // Whatever has not completed when the wait ends stays allocated for good: the kernel may
+        // still write it until the helper handles below are closed, and after.
+        blocks.drainAndRelease(port, DRAIN_NANOS, this::retire);
         for (PollGroup g : groups) {
             port.closeHelper(g.helper);
         }
@@ -426,50 +421,24 @@ final class IocpSelector implements Selector {
         buffers.drain(EntryBuffer::free);
     }
 
-    /** Waits, bounded, for the completions of the polls close cancelled, and frees their blocks. */
-    private void drain() {
-        EntryBuffer buffer = new EntryBuffer();
-        try {
-            long deadline = System.nanoTime() + DRAIN_NANOS;
-            while (blocks.size() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                int n;
-                try {
-                    n = port.dequeue(buffer.entries, EntryBuffer.CAPACITY, buffer.removed, toMillis(left))
-                            ? buffer.removedCount() : 0;
-                } catch (NativeException e) {
-                    break;
-                }
-                synchronized (lock) {
-                    for (int i = 0; i < n; i++) {
-                        SocketState s = blocks.get(buffer.overlapped(i));
-                        if (s != null) {
-                            s.complete();
-                            retire(s);
-                        }
-                    }
-                }
-            }
-            synchronized (lock) {
-                blocks.forEachValue(s -> s.abandon(ABANDONED::add));
-            }
-        } finally {
-            buffer.free();
-        }
-    }
-
     /** Native blocks close could not free (for tests and diagnostics). */
     static int abandonedBlocks() {
-        return ABANDONED.size();
+        return Blocks.abandoned();
     }
 
     /** For tests: the number of states whose native block is allocated. */
     int liveBlocks() {
         synchronized (lock) {
             return blocks.size();
+        }
+    }
+
+    /** For tests: the objects whose reachability keeps the native blocks allocated. */
+    List<Object> blockOwners() {
+        synchronized (lock) {
+            List<Object> owners = new ArrayList<>();
+            blocks.forEach(s -> owners.add(s.blockOwner()));
+            return owners;
         }
     }
 

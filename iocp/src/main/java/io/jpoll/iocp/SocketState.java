@@ -242,12 +242,9 @@ final class SocketState {
         memory.close();
     }
 
-    /**
-     * Hands the native block to {@code keeper} instead of freeing it, for a poll whose completion
-     * never came: the kernel may still write into it.
-     */
-    void abandon(java.util.function.Consumer<Memory> keeper) {
-        keeper.accept(memory);
+    /** The object whose reachability keeps the native block allocated (JNA frees it when unreachable). */
+    Object blockOwner() {
+        return memory;
     }
 
     @Override
