@@ -11,7 +11,6 @@ import io.jpoll.spi.Selector;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -374,14 +373,20 @@ final class IocpSelector implements Selector {
      * Posts one interrupt packet. A thread that dequeues it posts it again before returning, so
      * it passes from thread to thread until every waiting one has returned; a thread that comes
      * later sees the flag first.
+     *
+     * <p>Never throws, so that the Poll's close goes on to release everything. If the post fails
+     * (PostQueuedCompletionStatus fails only for lack of kernel memory or a bad port), the failure
+     * is logged; every poll that starts later returns at once, and a thread already waiting
+     * without a timeout returns with the next completion or wake.
      */
     @Override
     public void interrupt() {
         interrupted = true;
         try {
             port.post(AfdPort.POST_INTERRUPT, 0);
-        } catch (NativeException e) {
-            throw new UncheckedIOException(e);
+        } catch (NativeException | RuntimeException e) {
+            System.getLogger("io.jpoll.iocp").log(System.Logger.Level.WARNING,
+                    "iocp: could not wake the threads waiting in a closing Poll", e);
         }
     }
 

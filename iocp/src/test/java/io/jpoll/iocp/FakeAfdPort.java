@@ -154,6 +154,7 @@ final class FakeAfdPort implements AfdPort {
     private boolean cancelsComplete = true;
     private boolean writeOnDequeue;
     private int failNextPoll;
+    private int failPosts;
     /** Guards the hold on blocking dequeues, apart from the fake's own lock. */
     private final Object holdLock = new Object();
     private boolean hold;
@@ -235,6 +236,11 @@ final class FakeAfdPort implements AfdPort {
     /** The next poll call fails synchronously with {@code status}. */
     synchronized void failNextPoll(int status) {
         failNextPoll = status;
+    }
+
+    /** Every post from now on fails with this Win32 error (0: posts succeed). */
+    synchronized void failPosts(int win32Error) {
+        failPosts = win32Error;
     }
 
     /** Completes the pending polls on the socket numbered {@code socket} with a raw status and handle count. */
@@ -495,6 +501,9 @@ final class FakeAfdPort implements AfdPort {
 
     @Override
     public synchronized void post(int bytes, long key) throws NativeException {
+        if (failPosts != 0) {
+            throw WinErrors.win32("PostQueuedCompletionStatus", "handle", 1, null, failPosts);
+        }
         queue.add(new Packet(key, 0, 0, bytes, null));
     }
 

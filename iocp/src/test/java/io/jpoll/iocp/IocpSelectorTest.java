@@ -468,6 +468,13 @@ class IocpSelectorTest {
     }
 
     @Test
+    void interruptNeverThrowsEvenWhenThePostFailsAndLaterPollsReturnAtOnce() throws Exception {
+        afd.failPosts(1450); // ERROR_NO_SYSTEM_RESOURCES
+        selector.interrupt();
+        assertEquals(0, poll(-1).size(), "the flag alone ends later polls");
+    }
+
+    @Test
     void oneshotEventReachesExactlyOneOfSeveralPollers() throws Exception {
         selector.register(S1, 77, Interests.READABLE);
         int threads = 4;
