@@ -32,6 +32,8 @@ final class BaseSocket {
     }
 
     /**
+     * Searches down the provider layers of {@code socket}.
+     *
      * @param socket the SOCKET the user registers
      * @return the base provider's socket under it
      * @throws NativeException naming {@code socket} and the Winsock error that ended the search

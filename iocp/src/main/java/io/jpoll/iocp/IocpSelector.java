@@ -11,7 +11,6 @@ import io.jpoll.spi.Selector;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,10 +48,9 @@ final class IocpSelector implements Selector {
     private final Map<Long, SocketState> registrations = new HashMap<>();
     /** Every state whose native block is allocated, by its address; pinned until close. */
     private final Blocks blocks = new Blocks();
+    private final PollCycle cycle;
     private final LongMap<IocpWaker> wakers = new LongMap<>();
     private final List<PollGroup> groups = new ArrayList<>();
-    /** LEVEL registrations that delivered an event; their poll is reissued at the next select. */
-    private final ArrayDeque<SocketState> reissues = new ArrayDeque<>();
     private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
     private final Carry carry = new Carry();
     private final Carry.Decoder decoder = this::decode;
@@ -63,6 +61,7 @@ final class IocpSelector implements Selector {
     IocpSelector(AfdPort port) {
         this.port = port;
         probe = new ReuseProbe(port, carry, buffers);
+        cycle = new PollCycle(port, blocks);
     }
 
     @Override
@@ -95,7 +94,7 @@ final class IocpSelector implements Selector {
             blocks.add(s);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
-                retire(s);
+                cycle.retire(s);
                 throw WinErrors.ntStatus(OP_POLL, "socket", handle, "token=" + token, status, port::toWin32);
             }
             // A tombstone of a closed socket whose handle number came back is replaced.
@@ -143,7 +142,7 @@ final class IocpSelector implements Selector {
         registrations.remove(s.handle);
         s.markDeleted();
         if (s.phase() == SocketState.Phase.IDLE) {
-            retire(s);
+            cycle.retire(s);
         }
     }
 
@@ -173,12 +172,6 @@ final class IocpSelector implements Selector {
         return g;
     }
 
-    /** Frees a state whose poll is not in the kernel. */
-    private void retire(SocketState s) {
-        blocks.free(s);
-        s.group.release();
-    }
-
     @Override
     public void select(EventSink sink, long timeoutNanos) throws IOException {
         if (interrupted) {
@@ -200,7 +193,7 @@ final class IocpSelector implements Selector {
     private void select(EntryBuffer buffer, EventSink sink, long timeoutNanos) throws IOException {
         boolean interrupt;
         synchronized (lock) {
-            flushReissues(sink);
+            cycle.flushReissues(sink);
             interrupt = carry.replay(sink, decoder);
         }
         if (interrupt) {
@@ -257,7 +250,7 @@ final class IocpSelector implements Selector {
     /** Turns one dequeued record into at most one event; true if it is the interrupt packet. */
     private boolean decode(long key, long overlapped, int bytes, EventSink sink) {
         if (overlapped != 0) {
-            completed(overlapped, sink);
+            cycle.completed(overlapped, sink);
         } else if (bytes == AfdPort.POST_WAKE) {
             IocpWaker w = wakers.get(key);
             if (w != null) {
@@ -268,86 +261,6 @@ final class IocpSelector implements Selector {
             return true;
         }
         return false; // a nudge (POST_NUDGE) only ends a wait
-    }
-
-    /**
-     * A poll completed. Each record yields at most one event, and the caller dequeued no more
-     * records than the sink has room for, so there is room here.
-     */
-    private void completed(long overlapped, EventSink sink) {
-        SocketState s = blocks.get(overlapped);
-        if (s == null) {
-            return; // every completion on this port carries one of its blocks; nothing else to do
-        }
-        int readiness = s.complete();
-        if (s.isDeleted() || s.isClosed()) {
-            retire(s);
-        } else if (readiness != 0) {
-            sink.add(s.token(), readiness);
-            if (s.interests().trigger() == Trigger.LEVEL) {
-                s.rest();
-                if (!s.queued) {
-                    s.queued = true;
-                    reissues.add(s);
-                }
-            }
-            watch(s);
-        } else {
-            reissue(s, sink);
-        }
-    }
-
-    /**
-     * LEVEL registrations that reported an event poll for their interests again at the start of
-     * the next select, after the user had the chance to drain them, so a drained socket does not
-     * report again. Until then they poll only for the close, and that poll's completion (a
-     * cancel, or the close) is what starts the full one.
-     */
-    private void flushReissues(EventSink sink) {
-        while (sink.remaining() > 0) {
-            SocketState s = reissues.poll();
-            if (s == null) {
-                return;
-            }
-            s.queued = false;
-            if (!s.isDeleted() && !s.isClosed()) {
-                s.wake();
-                reissue(s, sink);
-            }
-        }
-    }
-
-    /** Polls again after a completion; the caller made sure the sink has room for one event. */
-    private void reissue(SocketState s, EventSink sink) {
-        int status = s.update(port);
-        if (status == WinErrors.STATUS_SUCCESS || closedAt(s, status)) {
-            return;
-        }
-        // The socket can no longer be polled for its interests. Report it as failed rather than go
-        // silent, so the user looks at it; it stays disarmed until reregister, and still watches
-        // for the close if the OS lets it.
-        s.disarm();
-        sink.add(s.token(), AfdFlags.failureReadiness(s.interests()));
-        watch(s);
-    }
-
-    /**
-     * Starts the close-only poll of a registration that just reported. If even that is refused,
-     * the registration has no poll in the kernel: nothing will tell when its socket closes, which
-     * {@link #register} takes into account.
-     */
-    private void watch(SocketState s) {
-        closedAt(s, s.update(port));
-    }
-
-    /** STATUS_INVALID_HANDLE from a poll: closed between two polls, the same end as LOCAL_CLOSE. */
-    private boolean closedAt(SocketState s, int status) {
-        if (status != WinErrors.STATUS_INVALID_HANDLE) {
-            return false;
-        }
-        s.markClosed();
-        retire(s);
-        return true;
     }
 
     @Override
@@ -393,12 +306,12 @@ final class IocpSelector implements Selector {
     @Override
     public void close() {
         synchronized (lock) {
-            reissues.clear();
+            cycle.clear();
             carry.drainOverlapped(overlapped -> {
                 SocketState s = blocks.get(overlapped);
                 if (s != null) {
                     s.complete();
-                    retire(s);
+                    cycle.retire(s);
                 }
             });
             List<SocketState> all = new ArrayList<>(blocks.size());
@@ -406,7 +319,7 @@ final class IocpSelector implements Selector {
             for (SocketState s : all) {
                 s.markDeleted();
                 if (s.phase() == SocketState.Phase.IDLE) {
-                    retire(s);
+                    cycle.retire(s);
                 } else {
                     // A failed cancel leaves the poll to complete on its own or at the helper's
                     // close; the drain below waits for it either way.
@@ -417,7 +330,7 @@ final class IocpSelector implements Selector {
         }
         // Whatever has not completed when the wait ends stays allocated for good: the kernel may
         // still write it until the helper handles below are closed, and after.
-        blocks.drainAndRelease(port, DRAIN_NANOS, this::retire);
+        blocks.drainAndRelease(port, DRAIN_NANOS, cycle::retire);
         for (PollGroup g : groups) {
             port.closeHelper(g.helper);
         }

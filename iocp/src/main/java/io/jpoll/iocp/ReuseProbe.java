@@ -37,6 +37,8 @@ final class ReuseProbe {
     }
 
     /**
+     * Looks for evidence that {@code old}'s socket is gone.
+     *
      * @param old  the live registration of the number
      * @param base the base handle the number has now
      * @param now  the addresses the number's socket has now

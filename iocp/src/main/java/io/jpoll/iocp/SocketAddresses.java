@@ -24,6 +24,8 @@ final class SocketAddresses {
     private final byte[] peer;
 
     /**
+     * Keeps the addresses as read.
+     *
      * @param local the sockaddr getsockname wrote, or null if it failed
      * @param peer  the sockaddr getpeername wrote, or null if it failed
      */
