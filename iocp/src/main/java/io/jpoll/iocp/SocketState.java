@@ -49,6 +49,8 @@ final class SocketState {
     private boolean armed = true;
     /** LEVEL, after an event: only the close is watched until the next select re-polls it. */
     private boolean resting;
+    /** A close-only poll failed; no other is started until the interests are polled again. */
+    private boolean watchFailed;
     private Phase phase = Phase.IDLE;
     private int pendingMask;
     private boolean deleted;
@@ -98,6 +100,7 @@ final class SocketState {
         this.interests = interests;
         armed = true;
         resting = false;
+        watchFailed = false;
     }
 
     void disarm() {
@@ -112,6 +115,7 @@ final class SocketState {
     /** The select after a LEVEL event: the registration wants its interests again. */
     void wake() {
         resting = false;
+        watchFailed = false;
     }
 
     void markDeleted() {
@@ -132,7 +136,9 @@ final class SocketState {
      *         follows from the phase before the call: PENDING means cancel)
      */
     int update(AfdPort port) {
-        int wanted = deleted || closed ? 0 : armed && !resting ? AfdFlags.toAfd(interests) : AfdFlags.LOCAL_CLOSE;
+        int wanted = deleted || closed ? 0
+                : armed && !resting ? AfdFlags.toAfd(interests)
+                : watchFailed ? 0 : AfdFlags.LOCAL_CLOSE;
         switch (phase) {
             case PENDING:
                 return (wanted & ~pendingMask) != 0 ? cancel(port) : WinErrors.STATUS_SUCCESS;
@@ -188,6 +194,7 @@ final class SocketState {
      * ONESHOT registration it disarms.
      */
     int complete() {
+        int asked = pendingMask;
         phase = Phase.IDLE;
         pendingMask = 0;
         if (deleted) {
@@ -197,6 +204,15 @@ final class SocketState {
         int readiness;
         if (status == WinErrors.STATUS_CANCELLED) {
             // The Events field still holds the mask that was asked for: it must not be read.
+            return 0;
+        } else if (asked == AfdFlags.LOCAL_CLOSE) {
+            // A close-only poll reports the close or nothing. If it failed, another would likely
+            // fail at once too, and each failure would bring a select round: stop watching.
+            if (status < 0) {
+                watchFailed = true;
+            } else if (closeIn(status)) {
+                closed = true;
+            }
             return 0;
         } else if (status < 0) {
             readiness = AfdFlags.failureReadiness(interests);
@@ -227,10 +243,11 @@ final class SocketState {
 
     /** Whether the poll in the kernel has ended because the socket was closed (LOCAL_CLOSE). */
     boolean closeReported() {
-        if (!pollEnded()) {
-            return false;
-        }
-        int status = block.getInt(Layout.BLOCK_IOSB + Layout.IOSB_STATUS);
+        return pollEnded() && closeIn(block.getInt(Layout.BLOCK_IOSB + Layout.IOSB_STATUS));
+    }
+
+    /** Whether a completed poll with this status reported LOCAL_CLOSE. */
+    private boolean closeIn(int status) {
         return status >= 0
                 && block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_COUNT) >= 1
                 && (block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_HANDLES + Layout.HANDLE_INFO_EVENTS)

@@ -101,6 +101,26 @@ class CloseAndReuseTest {
     }
 
     @Test
+    void aCloseOnlyPollReportsNothingButTheClose() throws Exception {
+        afd.setReady(S1, AfdFlags.RECEIVE);
+        selector.register(S1, 1, Interests.READABLE);
+        assertOnly(poll(0), 1, R);
+        int polls = afd.polls();
+
+        afd.completeRaw(S1, 0, 1, AfdFlags.RECEIVE); // events it did not ask for
+        assertEquals(0, poll(0).size(), "a disarmed ONESHOT registration reports nothing");
+        assertEquals(AfdFlags.LOCAL_CLOSE, afd.pendingFor(S1).mask, "and goes on watching for the close");
+
+        afd.completeRaw(S1, 0xC000009A, 0, 0); // the close-only poll itself failed
+        assertEquals(0, poll(0).size(), "no error event for a registration that wants none");
+        assertNull(afd.pendingFor(S1), "no new close-only poll: one failing at once would spin");
+        assertEquals(polls + 1, afd.polls());
+
+        selector.reregister(S1, 2, Interests.READABLE);
+        assertOnly(poll(0), 2, R);
+    }
+
+    @Test
     void levelBetweenTwoSelectsWatchesOnlyForTheClose() throws Exception {
         afd.setReady(S1, AfdFlags.RECEIVE);
         selector.register(S1, 5, Interests.READABLE.level());
