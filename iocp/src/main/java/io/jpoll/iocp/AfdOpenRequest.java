@@ -48,10 +48,6 @@ final class AfdOpenRequest implements AutoCloseable {
         return memory.getLong(HANDLE);
     }
 
-    Memory memory() {
-        return memory;
-    }
-
     @Override
     public void close() {
         memory.close();

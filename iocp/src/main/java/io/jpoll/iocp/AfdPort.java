@@ -14,6 +14,8 @@ interface AfdPort {
     int POST_WAKE = 1;
     /** {@code bytes} of a posted packet: the selector is closing. */
     int POST_INTERRUPT = 2;
+    /** {@code bytes} of a posted packet: records were taken off the port outside a select (see {@code Carry}). */
+    int POST_NUDGE = 3;
 
     /** Opens an AFD helper handle whose completions go to this port. */
     long openHelper() throws NativeException;
@@ -23,6 +25,12 @@ interface AfdPort {
 
     /** The base service provider's socket under {@code socket}, which is what AFD polls. */
     long baseSocket(long socket) throws NativeException;
+
+    /**
+     * The local and peer addresses of {@code socket}, each null where the OS gives none (unbound,
+     * unconnected, or not a socket). Never fails: it only serves to tell sockets apart.
+     */
+    SocketAddresses addresses(long socket);
 
     /**
      * Starts an IOCTL_AFD_POLL on {@code helper} whose completion is queued to this port with the

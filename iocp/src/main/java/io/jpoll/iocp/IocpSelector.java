@@ -1,6 +1,5 @@
 package io.jpoll.iocp;
 
-import com.sun.jna.Memory;
 import io.jpoll.AlreadyRegisteredException;
 import io.jpoll.Interests;
 import io.jpoll.NativeException;
@@ -12,14 +11,10 @@ import io.jpoll.spi.Selector;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,24 +43,25 @@ final class IocpSelector implements Selector {
             + " a change of it, and jpoll cannot see the reads and writes a JDK channel does, so it could not"
             + " tell when a drained socket becomes ready again; use ONESHOT and reregister after draining, or LEVEL";
 
-    /** Native blocks of polls whose completion never came; never freed, the kernel may write them. */
-    private static final Queue<Memory> ABANDONED = new ConcurrentLinkedQueue<>();
-
     private final AfdPort port;
     private final Object lock = new Object();
     private final Map<Long, SocketState> registrations = new HashMap<>();
-    /** Every state whose native block is allocated, by its address. */
-    private final LongMap<SocketState> blocks = new LongMap<>();
+    /** Every state whose native block is allocated, by its address; pinned until close. */
+    private final Blocks blocks = new Blocks();
+    private final PollCycle cycle;
     private final LongMap<IocpWaker> wakers = new LongMap<>();
     private final List<PollGroup> groups = new ArrayList<>();
-    /** LEVEL registrations that delivered an event; their poll is reissued at the next select. */
-    private final ArrayDeque<SocketState> reissues = new ArrayDeque<>();
     private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
+    private final Carry carry = new Carry();
+    private final Carry.Decoder decoder = this::decode;
+    private final ReuseProbe probe;
     private long lastWakerKey;
     private volatile boolean interrupted;
 
     IocpSelector(AfdPort port) {
         this.port = port;
+        probe = new ReuseProbe(port, carry, buffers);
+        cycle = new PollCycle(port, blocks);
     }
 
     @Override
@@ -81,18 +77,24 @@ final class IocpSelector implements Selector {
     @Override
     public void register(long handle, long token, Interests interests) throws IOException {
         synchronized (lock) {
+            long base = port.baseSocket(handle);
+            SocketAddresses addresses = port.addresses(handle);
             SocketState old = registrations.get(handle);
             if (old != null && !old.isClosed()) {
-                throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
-                        + ": already registered with this Poll (token=" + old.token() + ")");
+                if (!probe.isGone(old, base, addresses)) {
+                    throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
+                            + ": already registered with this Poll (token=" + old.token() + ")");
+                }
+                // Closed without deregister, and the number went to a new socket: the old
+                // registration ends as if deregistered, as the OS drops a closed socket elsewhere.
+                end(old);
             }
-            long base = port.baseSocket(handle);
             PollGroup group = acquireGroup();
-            SocketState s = new SocketState(handle, base, group, token, interests);
-            blocks.put(s.address, s);
+            SocketState s = new SocketState(handle, base, addresses, group, token, interests);
+            blocks.add(s);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
-                retire(s);
+                cycle.retire(s);
                 throw WinErrors.ntStatus(OP_POLL, "socket", handle, "token=" + token, status, port::toWin32);
             }
             // A tombstone of a closed socket whose handle number came back is replaced.
@@ -120,27 +122,27 @@ final class IocpSelector implements Selector {
             if (s == null) {
                 throw new NotRegisteredException("Registry.deregister socket=" + handle + ": not registered with this Poll");
             }
-            registrations.remove(handle);
             if (s.isClosed()) {
+                registrations.remove(handle);
                 return; // its state went when the close was seen; only the tombstone was left
             }
-            s.markDeleted();
-            switch (s.phase()) {
-                case IDLE:
-                    retire(s);
-                    break;
-                case PENDING:
-                    // The block stays until the cancelled poll's completion is dequeued; that
-                    // completion yields nothing because the state is deleted.
-                    int status = s.cancel(port);
-                    if (status != WinErrors.STATUS_SUCCESS) {
-                        throw WinErrors.ntStatus(OP_CANCEL, "socket", handle, "token=" + s.token(), status,
-                                port::toWin32);
-                    }
-                    break;
-                default:
-                    break; // cancelled already; its completion frees it
-            }
+            end(s);
+        }
+    }
+
+    /**
+     * Ends a live registration: it reports nothing more, and its block stays until the completion
+     * of its cancelled poll is dequeued. If the cancel fails, nothing changes.
+     */
+    private void end(SocketState s) throws NativeException {
+        int status = s.cancel(port); // STATUS_SUCCESS when no poll is pending
+        if (status != WinErrors.STATUS_SUCCESS) {
+            throw WinErrors.ntStatus(OP_CANCEL, "socket", s.handle, "token=" + s.token(), status, port::toWin32);
+        }
+        registrations.remove(s.handle);
+        s.markDeleted();
+        if (s.phase() == SocketState.Phase.IDLE) {
+            cycle.retire(s);
         }
     }
 
@@ -170,13 +172,6 @@ final class IocpSelector implements Selector {
         return g;
     }
 
-    /** Frees a state whose poll is not in the kernel. */
-    private void retire(SocketState s) {
-        blocks.remove(s.address);
-        s.group.release();
-        s.free();
-    }
-
     @Override
     public void select(EventSink sink, long timeoutNanos) throws IOException {
         if (interrupted) {
@@ -196,8 +191,14 @@ final class IocpSelector implements Selector {
     }
 
     private void select(EntryBuffer buffer, EventSink sink, long timeoutNanos) throws IOException {
+        boolean interrupt;
         synchronized (lock) {
-            flushReissues(sink);
+            cycle.flushReissues(sink);
+            interrupt = carry.replay(sink, decoder);
+        }
+        if (interrupt) {
+            port.post(AfdPort.POST_INTERRUPT, 0);
+            return;
         }
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         long wait = sink.size() > 0 ? 0 : timeoutNanos;
@@ -208,9 +209,13 @@ final class IocpSelector implements Selector {
                 return;
             }
             int n = port.dequeue(buffer.entries, max, buffer.removed, toMillis(wait)) ? buffer.removedCount() : 0;
-            boolean interrupt;
             synchronized (lock) {
-                interrupt = decode(buffer, n, sink);
+                interrupt = false;
+                for (int i = 0; i < n; i++) {
+                    interrupt |= decode(buffer.key(i), buffer.overlapped(i), buffer.bytes(i), sink);
+                }
+                // Records a register took off the port while this thread waited (see Carry).
+                interrupt |= carry.replay(sink, decoder);
             }
             if (interrupt) {
                 // Put the packet back so that every other waiting thread gets one in turn.
@@ -242,82 +247,20 @@ final class IocpSelector implements Selector {
         return ms >= 0xFFFFFFFFL ? -1 : (int) ms;
     }
 
-    /** Turns dequeued records into events; true if an interrupt packet was among them. */
-    private boolean decode(EntryBuffer buffer, int n, EventSink sink) {
-        boolean interrupt = false;
-        for (int i = 0; i < n; i++) {
-            long overlapped = buffer.overlapped(i);
-            if (overlapped != 0) {
-                completed(overlapped, sink);
-            } else if (buffer.bytes(i) == AfdPort.POST_WAKE) {
-                IocpWaker w = wakers.get(buffer.key(i));
-                if (w != null) {
-                    w.delivered();
-                    sink.add(w.token, EventSink.READABLE);
-                }
-            } else if (buffer.bytes(i) == AfdPort.POST_INTERRUPT) {
-                interrupt = true;
+    /** Turns one dequeued record into at most one event; true if it is the interrupt packet. */
+    private boolean decode(long key, long overlapped, int bytes, EventSink sink) {
+        if (overlapped != 0) {
+            cycle.completed(overlapped, sink);
+        } else if (bytes == AfdPort.POST_WAKE) {
+            IocpWaker w = wakers.get(key);
+            if (w != null) {
+                w.delivered();
+                sink.add(w.token, EventSink.READABLE);
             }
+        } else if (bytes == AfdPort.POST_INTERRUPT) {
+            return true;
         }
-        return interrupt;
-    }
-
-    /**
-     * A poll completed. Each record yields at most one event, and the caller dequeued no more
-     * records than the sink has room for, so there is room here.
-     */
-    private void completed(long overlapped, EventSink sink) {
-        SocketState s = blocks.get(overlapped);
-        if (s == null) {
-            return; // every completion on this port carries one of its blocks; nothing else to do
-        }
-        int readiness = s.complete();
-        if (s.isDeleted() || s.isClosed()) {
-            retire(s);
-        } else if (readiness != 0) {
-            sink.add(s.token(), readiness);
-            if (s.interests().trigger() == Trigger.LEVEL && !s.queued) {
-                s.queued = true;
-                reissues.add(s);
-            }
-        } else {
-            reissue(s, sink);
-        }
-    }
-
-    /**
-     * LEVEL registrations that reported an event poll again at the start of the next select,
-     * after the user had the chance to drain them, so a drained socket does not report again.
-     */
-    private void flushReissues(EventSink sink) {
-        while (sink.remaining() > 0) {
-            SocketState s = reissues.poll();
-            if (s == null) {
-                return;
-            }
-            s.queued = false;
-            if (!s.isDeleted() && !s.isClosed()) {
-                reissue(s, sink);
-            }
-        }
-    }
-
-    /** Polls again after a completion; the caller made sure the sink has room for one event. */
-    private void reissue(SocketState s, EventSink sink) {
-        int status = s.update(port);
-        if (status == WinErrors.STATUS_SUCCESS) {
-            return;
-        }
-        if (status == WinErrors.STATUS_INVALID_HANDLE) {
-            // Closed between two polls: the same end as LOCAL_CLOSE.
-            s.markClosed();
-            retire(s);
-            return;
-        }
-        // The socket can no longer be polled. Report it as failed rather than go silent, so the
-        // user looks at it; it stays disarmed until reregister.
-        s.disarm();
-        sink.add(s.token(), AfdFlags.failureReadiness(s.interests()));
+        return false; // a nudge (POST_NUDGE) only ends a wait
     }
 
     @Override
@@ -343,27 +286,40 @@ final class IocpSelector implements Selector {
      * Posts one interrupt packet. A thread that dequeues it posts it again before returning, so
      * it passes from thread to thread until every waiting one has returned; a thread that comes
      * later sees the flag first.
+     *
+     * <p>Never throws, so that the Poll's close goes on to release everything. If the post fails
+     * (PostQueuedCompletionStatus fails only for lack of kernel memory or a bad port), the failure
+     * is logged; every poll that starts later returns at once, and a thread already waiting
+     * without a timeout returns with the next completion or wake.
      */
     @Override
     public void interrupt() {
         interrupted = true;
         try {
             port.post(AfdPort.POST_INTERRUPT, 0);
-        } catch (NativeException e) {
-            throw new UncheckedIOException(e);
+        } catch (NativeException | RuntimeException e) {
+            System.getLogger("io.jpoll.iocp").log(System.Logger.Level.WARNING,
+                    "iocp: could not wake the threads waiting in a closing Poll", e);
         }
     }
 
     @Override
     public void close() {
         synchronized (lock) {
-            reissues.clear();
+            cycle.clear();
+            carry.drainOverlapped(overlapped -> {
+                SocketState s = blocks.get(overlapped);
+                if (s != null) {
+                    s.complete();
+                    cycle.retire(s);
+                }
+            });
             List<SocketState> all = new ArrayList<>(blocks.size());
-            blocks.forEachValue(all::add);
+            blocks.forEach(all::add);
             for (SocketState s : all) {
                 s.markDeleted();
                 if (s.phase() == SocketState.Phase.IDLE) {
-                    retire(s);
+                    cycle.retire(s);
                 } else {
                     // A failed cancel leaves the poll to complete on its own or at the helper's
                     // close; the drain below waits for it either way.
@@ -372,7 +328,9 @@ final class IocpSelector implements Selector {
             }
             registrations.clear();
         }
-        drain();
+        // Whatever has not completed when the wait ends stays allocated for good: the kernel may
+        // still write it until the helper handles below are closed, and after.
+        blocks.drainAndRelease(port, DRAIN_NANOS, cycle::retire);
         for (PollGroup g : groups) {
             port.closeHelper(g.helper);
         }
@@ -381,50 +339,24 @@ final class IocpSelector implements Selector {
         buffers.drain(EntryBuffer::free);
     }
 
-    /** Waits, bounded, for the completions of the polls close cancelled, and frees their blocks. */
-    private void drain() {
-        EntryBuffer buffer = new EntryBuffer();
-        try {
-            long deadline = System.nanoTime() + DRAIN_NANOS;
-            while (blocks.size() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                int n;
-                try {
-                    n = port.dequeue(buffer.entries, EntryBuffer.CAPACITY, buffer.removed, toMillis(left))
-                            ? buffer.removedCount() : 0;
-                } catch (NativeException e) {
-                    break;
-                }
-                synchronized (lock) {
-                    for (int i = 0; i < n; i++) {
-                        SocketState s = blocks.get(buffer.overlapped(i));
-                        if (s != null) {
-                            s.complete();
-                            retire(s);
-                        }
-                    }
-                }
-            }
-            synchronized (lock) {
-                blocks.forEachValue(s -> s.abandon(ABANDONED::add));
-            }
-        } finally {
-            buffer.free();
-        }
-    }
-
     /** Native blocks close could not free (for tests and diagnostics). */
     static int abandonedBlocks() {
-        return ABANDONED.size();
+        return Blocks.abandoned();
     }
 
     /** For tests: the number of states whose native block is allocated. */
     int liveBlocks() {
         synchronized (lock) {
             return blocks.size();
+        }
+    }
+
+    /** For tests: the objects whose reachability keeps the native blocks allocated. */
+    List<Object> blockOwners() {
+        synchronized (lock) {
+            List<Object> owners = new ArrayList<>();
+            blocks.forEach(s -> owners.add(s.blockOwner()));
+            return owners;
         }
     }
 

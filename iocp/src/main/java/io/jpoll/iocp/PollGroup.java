@@ -19,10 +19,6 @@ final class PollGroup {
         return users >= CAPACITY;
     }
 
-    int users() {
-        return users;
-    }
-
     void acquire() {
         users++;
     }

@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 import io.jpoll.Interests;
 import io.jpoll.Trigger;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,16 +18,26 @@ import java.nio.ByteOrder;
  * the completion is still due). The native block must outlive the kernel's use of it, so it is
  * freed only in IDLE: after the completion was dequeued, however the registration ended.
  *
+ * <p>A live registration keeps a poll pending even when it wants no event: a disarmed ONESHOT
+ * registration, and a LEVEL one between the select that reported it and the next, poll for
+ * LOCAL_CLOSE alone. AFD reports a close only to a poll pending at that moment, and the close
+ * is the only sign Windows gives that the number may now name another socket.
+ *
  * <p>Not thread-safe: the selector calls it under its lock.
  */
 final class SocketState {
     enum Phase { IDLE, PENDING, CANCELLED }
+
+    /** Reads the status the kernel writes last, before the AFD_POLL_INFO it wrote earlier. */
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     /** The SOCKET as the user registered it, the key of the registration. */
     final long handle;
     /** The base provider socket that AFD polls. */
     final long baseSocket;
     final PollGroup group;
+    /** The socket's addresses when it was registered, to tell it from a later socket with its number. */
+    final SocketAddresses addresses;
     /** The block's address, which is also the OVERLAPPED pointer of every completion of it. */
     final long address;
 
@@ -35,6 +47,10 @@ final class SocketState {
     private long token;
     private Interests interests;
     private boolean armed = true;
+    /** LEVEL, after an event: only the close is watched until the next select re-polls it. */
+    private boolean resting;
+    /** A close-only poll failed; no other is started until the interests are polled again. */
+    private boolean watchFailed;
     private Phase phase = Phase.IDLE;
     private int pendingMask;
     private boolean deleted;
@@ -42,9 +58,11 @@ final class SocketState {
     /** In the selector's reissue queue (LEVEL, after an event). */
     boolean queued;
 
-    SocketState(long handle, long baseSocket, PollGroup group, long token, Interests interests) {
+    SocketState(long handle, long baseSocket, SocketAddresses addresses, PollGroup group, long token,
+                Interests interests) {
         this.handle = handle;
         this.baseSocket = baseSocket;
+        this.addresses = addresses;
         this.group = group;
         this.token = token;
         this.interests = interests;
@@ -66,11 +84,6 @@ final class SocketState {
         return phase;
     }
 
-    /** The AFD events the pending poll asks for; 0 when none is pending. */
-    int pendingMask() {
-        return pendingMask;
-    }
-
     /** Deregistered or its Poll is closing: it yields no more events and is freed once IDLE. */
     boolean isDeleted() {
         return deleted;
@@ -81,19 +94,28 @@ final class SocketState {
         return closed;
     }
 
-    boolean isArmed() {
-        return armed;
-    }
-
     /** New token and interests from reregister; a disarmed ONESHOT registration is live again. */
     void rearm(long token, Interests interests) {
         this.token = token;
         this.interests = interests;
         armed = true;
+        resting = false;
+        watchFailed = false;
     }
 
     void disarm() {
         armed = false;
+    }
+
+    /** A LEVEL registration reported an event: until {@link #wake()}, it watches only for the close. */
+    void rest() {
+        resting = true;
+    }
+
+    /** The select after a LEVEL event: the registration wants its interests again. */
+    void wake() {
+        resting = false;
+        watchFailed = false;
     }
 
     void markDeleted() {
@@ -108,12 +130,15 @@ final class SocketState {
      * Brings the kernel in line with the interests: starts a poll when none is pending, cancels
      * the pending one when the interests grew beyond it (its completion then starts the new one).
      * A poll that asks for more than is wanted now stays; its surplus events are filtered out.
+     * A disarmed or resting registration wants LOCAL_CLOSE alone; a deleted or closed one, nothing.
      *
      * @return STATUS_SUCCESS, or the NTSTATUS of the poll or cancel call that failed (which one
      *         follows from the phase before the call: PENDING means cancel)
      */
     int update(AfdPort port) {
-        int wanted = armed && !deleted && !closed ? AfdFlags.toAfd(interests) : 0;
+        int wanted = deleted || closed ? 0
+                : armed && !resting ? AfdFlags.toAfd(interests)
+                : watchFailed ? 0 : AfdFlags.LOCAL_CLOSE;
         switch (phase) {
             case PENDING:
                 return (wanted & ~pendingMask) != 0 ? cancel(port) : WinErrors.STATUS_SUCCESS;
@@ -169,6 +194,7 @@ final class SocketState {
      * ONESHOT registration it disarms.
      */
     int complete() {
+        int asked = pendingMask;
         phase = Phase.IDLE;
         pendingMask = 0;
         if (deleted) {
@@ -178,6 +204,15 @@ final class SocketState {
         int readiness;
         if (status == WinErrors.STATUS_CANCELLED) {
             // The Events field still holds the mask that was asked for: it must not be read.
+            return 0;
+        } else if (asked == AfdFlags.LOCAL_CLOSE) {
+            // A close-only poll reports the close or nothing. If it failed, another would likely
+            // fail at once too, and each failure would bring a select round: stop watching.
+            if (status < 0) {
+                watchFailed = true;
+            } else if (closeIn(status)) {
+                closed = true;
+            }
             return 0;
         } else if (status < 0) {
             readiness = AfdFlags.failureReadiness(interests);
@@ -197,17 +232,36 @@ final class SocketState {
         return readiness;
     }
 
+    /**
+     * Whether the poll in the kernel has ended, read from its IO_STATUS_BLOCK before its completion
+     * is dequeued (what HasOverlappedIoCompleted reads). False in IDLE, where no poll is out.
+     */
+    boolean pollEnded() {
+        return phase != Phase.IDLE && (int) INT.getAcquire(block, Layout.BLOCK_IOSB + Layout.IOSB_STATUS)
+                != WinErrors.STATUS_PENDING;
+    }
+
+    /** Whether the poll in the kernel has ended because the socket was closed (LOCAL_CLOSE). */
+    boolean closeReported() {
+        return pollEnded() && closeIn(block.getInt(Layout.BLOCK_IOSB + Layout.IOSB_STATUS));
+    }
+
+    /** Whether a completed poll with this status reported LOCAL_CLOSE. */
+    private boolean closeIn(int status) {
+        return status >= 0
+                && block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_COUNT) >= 1
+                && (block.getInt(Layout.BLOCK_POLL_INFO + Layout.POLL_INFO_HANDLES + Layout.HANDLE_INFO_EVENTS)
+                        & AfdFlags.LOCAL_CLOSE) != 0;
+    }
+
     /** Frees the native block; only in IDLE, when the kernel no longer knows its address. */
     void free() {
         memory.close();
     }
 
-    /**
-     * Hands the native block to {@code keeper} instead of freeing it, for a poll whose completion
-     * never came: the kernel may still write into it.
-     */
-    void abandon(java.util.function.Consumer<Memory> keeper) {
-        keeper.accept(memory);
+    /** The object whose reachability keeps the native block allocated (JNA frees it when unreachable). */
+    Object blockOwner() {
+        return memory;
     }
 
     @Override

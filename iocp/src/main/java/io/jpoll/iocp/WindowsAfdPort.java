@@ -68,23 +68,54 @@ final class WindowsAfdPort implements AfdPort {
 
     @Override
     public long baseSocket(long socket) throws NativeException {
-        try (Memory out = new Memory(16)) {
-            long address = Pointer.nativeValue(out);
-            if (ioctl(socket, Ws2_32.SIO_BASE_HANDLE, address)) {
+        try (SocketIoctl ioctl = new SocketIoctl()) {
+            return BaseSocket.resolve(socket, ioctl);
+        }
+    }
+
+    /** WSAIoctl for the SIO_* codes that return a SOCKET, into one small buffer. */
+    private static final class SocketIoctl implements BaseSocket.Ioctl, AutoCloseable {
+        private final Memory out = new Memory(16);
+        private int error;
+
+        @Override
+        public long query(long socket, int code) {
+            if (ioctl(socket, code, Pointer.nativeValue(out))) {
                 return out.getLong(0);
             }
-            int error = Native.getLastError();
-            // A layered service provider may intercept SIO_BASE_HANDLE; the handle it hands to
-            // select() and poll() is the one AFD understands.
-            if (ioctl(socket, Ws2_32.SIO_BSP_HANDLE_POLL, address)) {
-                long bsp = out.getLong(0);
-                if (bsp != 0 && bsp != Kernel32.INVALID_HANDLE_VALUE) {
-                    return bsp;
-                }
-            }
-            throw WinErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", "socket", socket, "(SIO_BSP_HANDLE_POLL failed too)",
-                    error);
+            error = Native.getLastError();
+            return BaseSocket.INVALID_SOCKET;
         }
+
+        @Override
+        public int lastError() {
+            return error;
+        }
+
+        @Override
+        public void close() {
+            out.close();
+        }
+    }
+
+    @Override
+    public SocketAddresses addresses(long socket) {
+        try (Memory out = new Memory(Ws2_32.SOCKADDR_STORAGE_SIZE + 8L)) {
+            return new SocketAddresses(name(out, socket, true), name(out, socket, false));
+        }
+    }
+
+    /** What getsockname (local) or getpeername wrote, or null if it failed. */
+    private static byte[] name(Memory out, long socket, boolean local) {
+        long address = Pointer.nativeValue(out);
+        long length = address + Ws2_32.SOCKADDR_STORAGE_SIZE;
+        out.setInt(Ws2_32.SOCKADDR_STORAGE_SIZE, Ws2_32.SOCKADDR_STORAGE_SIZE);
+        int rc = local ? Ws2_32.getsockname(socket, address, length) : Ws2_32.getpeername(socket, address, length);
+        if (rc == Ws2_32.SOCKET_ERROR) {
+            return null;
+        }
+        int written = out.getInt(Ws2_32.SOCKADDR_STORAGE_SIZE);
+        return out.getByteArray(0, Math.max(0, Math.min(written, Ws2_32.SOCKADDR_STORAGE_SIZE)));
     }
 
     private static boolean ioctl(long socket, int code, long out) {

@@ -10,6 +10,8 @@ final class Ws2_32 {
     static final int SOCKET_ERROR = -1;
     static final int SIO_BASE_HANDLE = 0x48000022;
     static final int SIO_BSP_HANDLE_POLL = 0x4800001D;
+    /** SOCKADDR_STORAGE: room for any address getsockname or getpeername writes. */
+    static final int SOCKADDR_STORAGE_SIZE = 128;
     /** WSADATA is 408 bytes on x64; a little more does no harm. */
     static final int WSADATA_SIZE = 512;
 
@@ -17,6 +19,10 @@ final class Ws2_32 {
     }
 
     static native int WSAStartup(short versionRequested, long wsaData);
+
+    static native int getsockname(long socket, long name, long nameLength);
+
+    static native int getpeername(long socket, long name, long nameLength);
 
     static native int WSAIoctl(long socket, int ioControlCode, long inBuffer, int inLength, long outBuffer,
                                int outLength, long bytesReturned, long overlapped, long completionRoutine);

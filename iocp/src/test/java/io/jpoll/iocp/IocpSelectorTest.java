@@ -103,10 +103,11 @@ class IocpSelectorTest {
         afd.setReady(S1, AfdFlags.RECEIVE);
         selector.register(S1, 1, Interests.READABLE);
         assertOnly(poll(0), 1, R);
-        assertEquals(1, afd.polls());
         assertEquals(0, poll(0).size());
-        assertEquals(1, afd.polls(), "a ONESHOT registration polls again only when rearmed");
-        assertNull(afd.pendingFor(S1));
+        assertEquals(2, afd.polls());
+        assertEquals(AfdFlags.LOCAL_CLOSE, afd.pendingFor(S1).mask, "a disarmed ONESHOT registration watches only the close");
+        assertEquals(0, poll(0).size());
+        assertEquals(2, afd.polls(), "its interests are polled again only when rearmed");
 
         selector.reregister(S1, 2, Interests.READABLE);
         assertOnly(poll(0), 2, R);
@@ -131,7 +132,7 @@ class IocpSelectorTest {
         afd.setReady(S1, AfdFlags.RECEIVE);
         selector.register(S1, 3, Interests.READABLE.level());
         assertOnly(poll(0), 3, R);
-        assertNull(afd.pendingFor(S1), "no poll until the next select");
+        assertEquals(AfdFlags.LOCAL_CLOSE, afd.pendingFor(S1).mask, "no poll for its interests until the next select");
         afd.setReady(S1, 0); // the user drained it
         assertEquals(0, poll(0).size());
     }
@@ -150,7 +151,7 @@ class IocpSelectorTest {
 
         // The cancelled completion yields nothing; the new poll completes at once.
         assertOnly(poll(0), 2, W);
-        assertEquals(2, afd.polls());
+        assertEquals(3, afd.polls(), "the first, the grown one, and the close-only one after the event");
     }
 
     @Test
@@ -216,15 +217,28 @@ class IocpSelectorTest {
     }
 
     @Test
-    void deregisterOfAnIdleStateFreesAtOnceAndAllowsRegisteringAgain() throws Exception {
+    void deregisterOfADisarmedStateCancelsItsCloseOnlyPollAndAllowsRegisteringAgain() throws Exception {
         afd.setReady(S1, AfdFlags.RECEIVE);
         selector.register(S1, 1, Interests.READABLE);
         assertOnly(poll(0), 1, R);
         selector.deregister(S1);
+        assertEquals(1, afd.cancels());
+        assertEquals(0, poll(0).size());
         assertEquals(0, selector.liveBlocks());
-        assertEquals(0, afd.cancels());
         selector.register(S1, 2, Interests.READABLE);
         assertOnly(poll(0), 2, R);
+    }
+
+    @Test
+    void deregisterOfAStateWithNoPollInTheKernelFreesAtOnce() throws Exception {
+        afd.setReady(S1, AfdFlags.RECEIVE);
+        selector.register(S1, 1, Interests.READABLE);
+        afd.failNextPoll(0xC000009A); // the close-only poll after the event is refused
+        assertOnly(poll(0), 1, R);
+        assertNull(afd.pendingFor(S1));
+        selector.deregister(S1);
+        assertEquals(0, selector.liveBlocks());
+        assertEquals(0, afd.cancels());
     }
 
     @Test
@@ -266,6 +280,7 @@ class IocpSelectorTest {
         selector.register(S1, 2, Interests.WRITABLE); // replaces the tombstone
         assertOnly(poll(0), 2, W);
         selector.deregister(S1);
+        assertEquals(0, poll(0).size());
         assertEquals(0, selector.liveBlocks());
     }
 
@@ -453,6 +468,13 @@ class IocpSelectorTest {
     }
 
     @Test
+    void interruptNeverThrowsEvenWhenThePostFailsAndLaterPollsReturnAtOnce() throws Exception {
+        afd.failPosts(1450); // ERROR_NO_SYSTEM_RESOURCES
+        selector.interrupt();
+        assertEquals(0, poll(-1).size(), "the flag alone ends later polls");
+    }
+
+    @Test
     void oneshotEventReachesExactlyOneOfSeveralPollers() throws Exception {
         selector.register(S1, 77, Interests.READABLE);
         int threads = 4;
@@ -495,14 +517,14 @@ class IocpSelectorTest {
         selector.register(S2, 2, Interests.WRITABLE);
         afd.setReady(S3, AfdFlags.RECEIVE);
         selector.register(S3, 3, Interests.READABLE);
-        assertOnly(poll(0), 3, R); // S3 is now idle
+        assertOnly(poll(0), 3, R); // S3 now polls only for the close
         selector.register(S3 + 4, 4, Interests.READABLE);
         selector.deregister(S3 + 4); // deleted, cancel outstanding
         selector.newWaker(9).wake();
 
         selector.close();
         closed = true;
-        assertEquals(3, afd.cancels(), "S1, S2 and the deregistered one");
+        assertEquals(4, afd.cancels(), "S1, S2, S3's close-only poll and the deregistered one");
         assertEquals(0, selector.liveBlocks());
         assertEquals(List.of(), afd.pending());
         assertEquals(1, afd.helpersClosed());

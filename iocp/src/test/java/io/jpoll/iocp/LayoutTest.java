@@ -220,7 +220,7 @@ class LayoutTest {
             }
         };
         PollGroup group = new PollGroup(0x55);
-        SocketState s = new SocketState(0x104, 0x2348, group, 1, Interests.READABLE.add(Interests.PRIORITY));
+        SocketState s = new SocketState(0x104, 0x2348, SocketAddresses.UNKNOWN, group, 1, Interests.READABLE.add(Interests.PRIORITY));
         try {
             assertEquals(WinErrors.STATUS_SUCCESS, s.update(capture));
             assertEquals(s.address + Layout.BLOCK_IOSB, seen[0]);
@@ -304,6 +304,11 @@ class LayoutTest {
         @Override
         public long baseSocket(long socket) {
             throw new AssertionError("baseSocket");
+        }
+
+        @Override
+        public SocketAddresses addresses(long socket) {
+            return SocketAddresses.UNKNOWN;
         }
 
         @Override
