@@ -88,7 +88,11 @@ public final class Source {
         return new Source(Platform.os() == Platform.Os.WINDOWS, fd, channel);
     }
 
-    /** @return the descriptor or SOCKET the OS knows this source by */
+    /**
+     * The number the OS knows this source by; for a channel, read once when the source was made.
+     *
+     * @return the descriptor or SOCKET
+     */
     public long handle() {
         return handle;
     }

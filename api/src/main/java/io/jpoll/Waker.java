@@ -26,7 +26,11 @@ public final class Waker implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** @return the token the wake events carry */
+    /**
+     * The token that the events of this waker's wakes carry.
+     *
+     * @return the token given to {@link Poll#waker}
+     */
     public long token() {
         return token;
     }
