@@ -6,7 +6,12 @@ import java.io.IOException;
 public class AlreadyRegisteredException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was registered, or not, and where */
+    /**
+     * Creates the exception; the message names the operation, the fd or SOCKET and, where the call
+     * had one, the token, like {@code Registry.register fd=7 token=3: ...}.
+     *
+     * @param message what was registered, or not, and where
+     */
     public AlreadyRegisteredException(String message) {
         super(message);
     }

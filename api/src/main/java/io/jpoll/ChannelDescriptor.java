@@ -18,10 +18,12 @@ import java.nio.channels.SelectableChannel;
  *   <li>otherwise {@code sun.misc.Unsafe} reads the channel's {@code fdVal} field, so it works
  *       with no flags on JDK 17 to 25 (JDK 24+ prints its one-time Unsafe deprecation warning).</li>
  * </ol>
- * When neither works the exception names the flag to add.
+ * When neither works (no export, and Unsafe absent or refusing memory access, as JDK 24+ does with
+ * {@value #DENY_FLAG}) the exception names the flag to add and says why.
  */
 final class ChannelDescriptor {
     static final String EXPORT_FLAG = "--add-exports java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String DENY_FLAG = "--sun-misc-unsafe-memory-access=deny";
 
     private ChannelDescriptor() {
     }
@@ -38,18 +40,28 @@ final class ChannelDescriptor {
     }
 
     static int viaUnsafe(SelectableChannel channel) {
-        long offset = FieldOffsets.OFFSETS.get(channel.getClass());
-        if (offset < 0) {
-            throw new IllegalArgumentException("Source.of: " + channel.getClass().getName()
-                    + " is not a JDK socket, datagram or pipe channel (no fdVal field); only the default"
-                    + " SelectorProvider's channels can be registered");
-        }
         if (FieldOffsets.UNSAFE == null) {
-            throw new IllegalStateException("Source.of: cannot read the fd of " + channel
-                    + "; run the JVM with " + EXPORT_FLAG + " (or =io.jpoll on the module path)",
-                    FieldOffsets.FAILURE);
+            throw unreadable(channel, "sun.misc.Unsafe is not available", FieldOffsets.FAILURE);
         }
-        return FieldOffsets.UNSAFE.getInt(channel, offset);
+        try {
+            long offset = FieldOffsets.OFFSETS.get(channel.getClass());
+            if (offset < 0) {
+                throw new IllegalArgumentException("Source.of: " + channel.getClass().getName()
+                        + " is not a JDK socket, datagram or pipe channel (no fdVal field); only the default"
+                        + " SelectorProvider's channels can be registered");
+            }
+            return FieldOffsets.UNSAFE.getInt(channel, offset);
+        } catch (UnsupportedOperationException e) {
+            // JDK 24+ throws this from every Unsafe memory access under DENY_FLAG (JEP 471).
+            throw unreadable(channel, "sun.misc.Unsafe refused memory access (" + e.getMessage()
+                    + "), as JDK 24 and later do with " + DENY_FLAG, e);
+        }
+    }
+
+    private static IllegalStateException unreadable(SelectableChannel channel, String why, Throwable cause) {
+        return new IllegalStateException("Source.of: cannot read the fd of " + channel + ": java.base does not"
+                + " export sun.nio.ch to jpoll, and the fallback failed: " + why
+                + "; run the JVM with " + EXPORT_FLAG + " (or =io.jpoll on the module path)", cause);
     }
 
     /** The exported route, resolved once. */
@@ -100,10 +112,7 @@ final class ChannelDescriptor {
                 for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                     try {
                         Field f = c.getDeclaredField("fdVal");
-                        if (f.getType() == int.class && UNSAFE != null) {
-                            return UNSAFE.objectFieldOffset(f);
-                        }
-                        return f.getType() == int.class ? 0L : -1L;
+                        return f.getType() == int.class ? UNSAFE.objectFieldOffset(f) : -1L;
                     } catch (NoSuchFieldException e) {
                         // keep looking in the superclass
                     }

@@ -6,7 +6,11 @@ import java.io.IOException;
 public class ClosedPollException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** @param operation the call that found the Poll closed, e.g. {@code Poll.poll} */
+    /**
+     * Creates the exception; its message is the operation followed by {@code : the Poll is closed}.
+     *
+     * @param operation the call that found the Poll closed, e.g. {@code Poll.poll}
+     */
     public ClosedPollException(String operation) {
         super(operation + ": the Poll is closed");
     }

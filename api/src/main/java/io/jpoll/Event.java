@@ -18,37 +18,71 @@ public final class Event {
         this.readiness = readiness;
     }
 
-    /** @return the token given at registration (or to the waker), all 64 bits */
+    /**
+     * The token of the registration or waker this event is about, unchanged in all 64 bits.
+     *
+     * @return the token given at registration (or to the waker)
+     */
     public long token() {
         return token;
     }
 
-    /** @return whether the source is readable: data, end of stream, or a connection to accept */
+    /**
+     * Whether a read (or accept) would not block now: there is data, the end of the stream, or a
+     * connection waiting to be accepted.
+     *
+     * @return whether the source is readable
+     */
     public boolean isReadable() {
         return (readiness & EventSink.READABLE) != 0;
     }
 
-    /** @return whether the source is writable: room to send, or a finished connect */
+    /**
+     * Whether a write would not block now: there is room to send, or a non-blocking connect has
+     * finished; {@code finishConnect} then tells whether it succeeded.
+     *
+     * @return whether the source is writable
+     */
     public boolean isWritable() {
         return (readiness & EventSink.WRITABLE) != 0;
     }
 
-    /** @return whether an error is pending on the source (a hint) */
+    /**
+     * Whether the OS flagged an error on the source. A hint: the error itself surfaces from the next
+     * read, write or {@code finishConnect}.
+     *
+     * @return whether an error is pending on the source
+     */
     public boolean isError() {
         return (readiness & EventSink.ERROR) != 0;
     }
 
-    /** @return whether the read side is closed (a hint, never a false positive) */
+    /**
+     * Whether the peer will send nothing more. A hint that not every OS gives, but never set while
+     * the read side is still open.
+     *
+     * @return whether the read side is closed
+     */
     public boolean isReadClosed() {
         return (readiness & EventSink.READ_CLOSED) != 0;
     }
 
-    /** @return whether the write side is closed (a hint, never a false positive) */
+    /**
+     * Whether nothing more can be sent. A hint that not every OS gives, but never set while the
+     * write side is still open.
+     *
+     * @return whether the write side is closed
+     */
     public boolean isWriteClosed() {
         return (readiness & EventSink.WRITE_CLOSED) != 0;
     }
 
-    /** @return whether priority (out-of-band) data is readable (a hint) */
+    /**
+     * Whether priority data (TCP urgent data, or an exceptional condition of a device) is waiting.
+     * A hint whose meaning follows the OS.
+     *
+     * @return whether priority data is readable
+     */
     public boolean isPriority() {
         return (readiness & EventSink.PRIORITY) != 0;
     }

@@ -40,6 +40,9 @@ public final class Events implements Iterable<Event> {
     private volatile int busy;
 
     /**
+     * Creates an empty set of events with room for {@code capacity}; every later poll reuses it, so
+     * size it for the most events one call should hand back, not for the number of registrations.
+     *
      * @param capacity the most events one poll returns, 1 to {@link #MAX_CAPACITY}
      * @throws IllegalArgumentException if capacity is out of range
      */
@@ -51,17 +54,31 @@ public final class Events implements Iterable<Event> {
         sink = new EventSink(capacity);
     }
 
-    /** @return the most events one poll fills in */
+    /**
+     * The fixed room of this object: a poll returns at most this many events, and the rest wait
+     * for the next poll.
+     *
+     * @return the most events one poll fills in
+     */
     public int capacity() {
         return sink.capacity();
     }
 
-    /** @return how many events the last poll filled in */
+    /**
+     * The number of events the last poll filled in; valid indexes are 0 to {@code size() - 1}.
+     *
+     * @return how many events the last poll filled in
+     */
     public int size() {
         return sink.size();
     }
 
-    /** @return whether the last poll filled in no event */
+    /**
+     * Whether there is no event to read: the last poll's timeout ran out, the Poll was closed, or
+     * nothing has been polled into this object since it was made or cleared.
+     *
+     * @return whether the last poll filled in no event
+     */
     public boolean isEmpty() {
         return sink.size() == 0;
     }
@@ -72,6 +89,8 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * The token of the event at {@code index}: the one given at registration, or to the waker.
+     *
      * @param index 0 to {@link #size()} - 1
      * @return the token of the event at {@code index}
      * @throws IndexOutOfBoundsException if {@code index} is out of range
@@ -81,8 +100,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the event at {@code index} says a read (or accept) would not block: there is data, the
+     * end of the stream, or a connection to accept.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is readable: data, end of stream, or a connection to accept
+     * @return whether the event at {@code index} is readable
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isReadable(int index) {
@@ -90,8 +112,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the event at {@code index} says a write would not block: there is room to send, or a
+     * non-blocking connect has finished.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is writable: room to send, or a finished connect
+     * @return whether the event at {@code index} is writable
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isWritable(int index) {
@@ -99,8 +124,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the OS flagged an error on the source of the event at {@code index}. A hint: the
+     * error itself surfaces from the next read, write or {@code finishConnect}.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged with a pending error (a hint)
+     * @return whether the event at {@code index} is flagged with a pending error
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isError(int index) {
@@ -108,8 +136,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the event at {@code index} says the peer will send nothing more. A hint that not every
+     * OS gives, but never set while the read side is still open.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged read-closed (a hint, never a false positive)
+     * @return whether the event at {@code index} is flagged read-closed
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isReadClosed(int index) {
@@ -117,8 +148,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the event at {@code index} says nothing more can be sent. A hint that not every OS
+     * gives, but never set while the write side is still open.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged write-closed (a hint, never a false positive)
+     * @return whether the event at {@code index} is flagged write-closed
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isWriteClosed(int index) {
@@ -126,8 +160,11 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * Whether the event at {@code index} says priority data (TCP urgent data, or an exceptional
+     * condition of a device) is waiting. A hint whose meaning follows the OS.
+     *
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged with priority data (a hint)
+     * @return whether the event at {@code index} is flagged with priority data
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isPriority(int index) {
@@ -146,7 +183,12 @@ public final class Events implements Iterable<Event> {
         return new Event(sink.token(index), sink.readiness(index));
     }
 
-    /** @return the events of the last poll in order, as value objects (allocates) */
+    /**
+     * Iterates over the events of the last poll in order, making an {@link Event} for each; use the
+     * indexed accessors where allocation matters.
+     *
+     * @return an iterator over the events of the last poll
+     */
     @Override
     public Iterator<Event> iterator() {
         return new Iterator<>() {

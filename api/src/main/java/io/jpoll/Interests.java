@@ -46,6 +46,9 @@ public final class Interests {
     }
 
     /**
+     * Combines readiness kinds, keeping this trigger: {@code READABLE.edge().add(WRITABLE)} waits
+     * for both, edge-triggered.
+     *
      * @param other the kinds to add; its trigger is ignored
      * @return these interests plus {@code other}'s kinds, with this trigger
      */
@@ -55,6 +58,9 @@ public final class Interests {
     }
 
     /**
+     * Drops readiness kinds, keeping this trigger; for example stop waiting for WRITABLE once
+     * pending output is flushed.
+     *
      * @param other the kinds to remove; its trigger is ignored
      * @return these interests without {@code other}'s kinds, with this trigger
      * @throws IllegalArgumentException if nothing would be left
@@ -70,27 +76,46 @@ public final class Interests {
         return of(left, trigger);
     }
 
-    /** @return whether readable is among the kinds */
+    /**
+     * Whether these interests ask for readable events.
+     *
+     * @return whether readable is among the kinds
+     */
     public boolean isReadable() {
         return (bits & R) != 0;
     }
 
-    /** @return whether writable is among the kinds */
+    /**
+     * Whether these interests ask for writable events.
+     *
+     * @return whether writable is among the kinds
+     */
     public boolean isWritable() {
         return (bits & W) != 0;
     }
 
-    /** @return whether priority is among the kinds */
+    /**
+     * Whether these interests ask for priority events.
+     *
+     * @return whether priority is among the kinds
+     */
     public boolean isPriority() {
         return (bits & P) != 0;
     }
 
-    /** @return when readiness is reported */
+    /**
+     * The trigger that decides when readiness is reported: once until re-armed, on each change, or
+     * on every poll.
+     *
+     * @return the trigger
+     */
     public Trigger trigger() {
         return trigger;
     }
 
     /**
+     * The same readiness kinds with another trigger.
+     *
      * @param trigger the trigger to use
      * @return the same kinds with {@code trigger}
      */
@@ -98,17 +123,30 @@ public final class Interests {
         return of(bits, Objects.requireNonNull(trigger, "Interests.with: trigger is null"));
     }
 
-    /** @return the same kinds, {@link Trigger#ONESHOT} */
+    /**
+     * The same readiness kinds, reported once and then not again until {@code reregister}.
+     *
+     * @return the same kinds, {@link Trigger#ONESHOT}
+     */
     public Interests oneshot() {
         return of(bits, Trigger.ONESHOT);
     }
 
-    /** @return the same kinds, {@link Trigger#EDGE} */
+    /**
+     * The same readiness kinds, reported once per change to ready; drain the source until it
+     * would block.
+     *
+     * @return the same kinds, {@link Trigger#EDGE}
+     */
     public Interests edge() {
         return of(bits, Trigger.EDGE);
     }
 
-    /** @return the same kinds, {@link Trigger#LEVEL} */
+    /**
+     * The same readiness kinds, reported by every poll for as long as the source is ready.
+     *
+     * @return the same kinds, {@link Trigger#LEVEL}
+     */
     public Interests level() {
         return of(bits, Trigger.LEVEL);
     }

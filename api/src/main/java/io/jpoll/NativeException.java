@@ -19,6 +19,9 @@ public class NativeException extends IOException {
     private final String errorName;
 
     /**
+     * Creates the exception; the message reads like
+     * {@code epoll_ctl(ADD) fd=7 token=3: EPERM (Operation not permitted)}.
+     *
      * @param operation   the native call and its mode, e.g. {@code epoll_ctl(ADD)}
      * @param handleLabel how the OS names the handle ({@code fd}, {@code socket}, {@code handle}),
      *                    or null when the call had none
@@ -49,22 +52,39 @@ public class NativeException extends IOException {
         return sb.append(": ").append(errorName).append(" (").append(description).append(')').toString();
     }
 
-    /** @return the native call that failed, e.g. {@code epoll_ctl(ADD)} */
+    /**
+     * The native call that failed, with its mode.
+     *
+     * @return the call, e.g. {@code epoll_ctl(ADD)}
+     */
     public String operation() {
         return operation;
     }
 
-    /** @return the fd or handle the call was about, or -1 */
+    /**
+     * The fd, SOCKET or handle the failed call was about.
+     *
+     * @return the fd or handle, or -1 when the call had none
+     */
     public long handle() {
         return handle;
     }
 
-    /** @return the numeric OS error (errno, Win32 error or NTSTATUS) */
+    /**
+     * The OS error as a number; its meaning depends on the OS, so prefer {@link #errorName()} in
+     * code that should run everywhere.
+     *
+     * @return the errno, Win32 error or NTSTATUS
+     */
     public int errorCode() {
         return errorCode;
     }
 
-    /** @return the symbolic OS error, e.g. {@code EEXIST} */
+    /**
+     * The OS error by name, the same on every OS that uses it.
+     *
+     * @return the symbolic error, e.g. {@code EEXIST}
+     */
     public String errorName() {
         return errorName;
     }

@@ -74,17 +74,28 @@ public final class Poll implements AutoCloseable {
         return new Poll(backend.name(), backend.open());
     }
 
-    /** @return the backend's name: {@code epoll}, {@code kqueue} or {@code iocp} */
+    /**
+     * The backend this Poll runs on, as {@code Poll.open(String)} and {@code -Djpoll.backend} name it.
+     *
+     * @return {@code epoll}, {@code kqueue} or {@code iocp}
+     */
     public String backend() {
         return backend;
     }
 
-    /** @return the registry of this Poll; the same object every time */
+    /**
+     * The registry that adds, changes and removes this Poll's sources, from any thread, also while
+     * others poll.
+     *
+     * @return the registry; the same object every time
+     */
     public Registry registry() {
         return registry;
     }
 
     /**
+     * Whether this Poll's backend honours a trigger; registering with one it does not fails.
+     *
      * @param trigger a trigger
      * @return whether registrations with this trigger are honoured by this Poll's backend
      */
@@ -92,7 +103,11 @@ public final class Poll implements AutoCloseable {
         return selector.supports(Objects.requireNonNull(trigger, "Poll.supports: trigger is null"));
     }
 
-    /** @return false once {@link #close()} has started */
+    /**
+     * Whether the Poll is still open.
+     *
+     * @return false once {@link #close()} has started
+     */
     public boolean isOpen() {
         return !gate.isClosed();
     }

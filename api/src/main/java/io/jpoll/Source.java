@@ -70,10 +70,21 @@ public final class Source {
      * {@code DatagramChannel} or a {@code Pipe} end. jpoll only watches it; do the I/O through
      * the channel as usual. Do not register it with a {@code java.nio.channels.Selector} as well.
      *
+     * <p>The channel's descriptor sits behind a JDK-internal interface. Run the JVM with
+     * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (with jpoll on the module path:
+     * {@code --add-exports java.base/sun.nio.ch=io.jpoll}), or put {@code Add-Exports: java.base/sun.nio.ch}
+     * in an executable jar's manifest, and jpoll reads it through the JDK's own accessor. Without the
+     * export jpoll falls back to {@code sun.misc.Unsafe}: that works on JDK 17 to 25, but JDK 24 and
+     * later print a one-time warning for it, and under {@code --sun-misc-unsafe-memory-access=deny}
+     * (which JEP 471 plans to make the default) this method throws {@link IllegalStateException}
+     * naming the export flag.
+     *
      * @param channel an open channel in non-blocking mode
      * @return the source
      * @throws IllegalBlockingModeException if the channel is in blocking mode
      * @throws IllegalArgumentException     if the channel is closed or not a JDK channel
+     * @throws IllegalStateException        if the JVM lets jpoll read the descriptor neither through
+     *                                      the export above nor through {@code sun.misc.Unsafe}
      */
     public static Source of(SelectableChannel channel) {
         Objects.requireNonNull(channel, "Source.of: channel is null");
@@ -88,7 +99,11 @@ public final class Source {
         return new Source(Platform.os() == Platform.Os.WINDOWS, fd, channel);
     }
 
-    /** @return the descriptor or SOCKET the OS knows this source by */
+    /**
+     * The number the OS knows this source by; for a channel, read once when the source was made.
+     *
+     * @return the descriptor or SOCKET
+     */
     public long handle() {
         return handle;
     }

@@ -10,6 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Makes a {@link Poll#poll} return, from any thread: the poll reports an event with this waker's
  * token, readable. Several wakes before the next poll may merge into one event.
  *
+ * <p>A wake is kept until a poll reports it, so it can surface later than you expect: a wake
+ * that lands while no poll is waiting, or just after a poll returned because its timeout ran out
+ * (or because of other events), stays pending and is reported by the next poll, which then
+ * returns at once. A program that races a wake against a timeout must be ready to see the wake's
+ * event on the poll after the one that timed out.
+ *
  * <p>After {@link #close()}, or after its Poll closed, {@link #wake()} does nothing; it never
  * touches a descriptor whose number the OS may have handed out again.
  */
@@ -26,7 +32,11 @@ public final class Waker implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** @return the token the wake events carry */
+    /**
+     * The token that the events of this waker's wakes carry.
+     *
+     * @return the token given to {@link Poll#waker}
+     */
     public long token() {
         return token;
     }

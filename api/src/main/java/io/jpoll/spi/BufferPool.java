@@ -13,12 +13,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class BufferPool<T> {
     private final AtomicReferenceArray<T> slots;
 
-    /** @param size how many idle buffers the pool keeps at most */
+    /**
+     * Creates an empty pool.
+     *
+     * @param size how many idle buffers the pool keeps at most
+     */
     public BufferPool(int size) {
         slots = new AtomicReferenceArray<>(size);
     }
 
-    /** @return a pooled buffer, now the caller's, or null if none is free */
+    /**
+     * Takes an idle buffer out of the pool, if one is there.
+     *
+     * @return a pooled buffer, now the caller's, or null if none is free
+     */
     public T take() {
         for (int i = 0; i < slots.length(); i++) {
             T t = slots.get(i);
@@ -30,6 +38,8 @@ public final class BufferPool<T> {
     }
 
     /**
+     * Returns a buffer to the pool for the next poller, if a slot is free.
+     *
      * @param t a buffer the caller is done with
      * @return true if pooled; false if every slot is taken, and then the caller frees {@code t}
      */

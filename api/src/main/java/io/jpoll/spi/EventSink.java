@@ -25,23 +25,39 @@ public final class EventSink {
     private final int[] readiness;
     private int size;
 
-    /** @param capacity the most events one poll may add */
+    /**
+     * Creates an empty sink; its arrays are allocated here, once.
+     *
+     * @param capacity the most events one poll may add
+     */
     public EventSink(int capacity) {
         tokens = new long[capacity];
         readiness = new int[capacity];
     }
 
-    /** @return the most events one poll may add */
+    /**
+     * The fixed room of the sink.
+     *
+     * @return the most events one poll may add
+     */
     public int capacity() {
         return tokens.length;
     }
 
-    /** @return how many events were added since the last {@link #clear()} */
+    /**
+     * The number of events appended so far.
+     *
+     * @return how many events were added since the last {@link #clear()}
+     */
     public int size() {
         return size;
     }
 
-    /** @return how many more events fit */
+    /**
+     * The room left, which bounds how many native records a backend may decode into this sink.
+     *
+     * @return how many more events fit
+     */
     public int remaining() {
         return tokens.length - size;
     }
@@ -77,6 +93,8 @@ public final class EventSink {
     }
 
     /**
+     * The token of an appended event.
+     *
      * @param index 0 to {@link #size()} - 1
      * @return the token of that event
      */
@@ -85,6 +103,8 @@ public final class EventSink {
     }
 
     /**
+     * The readiness bits of an appended event: {@link #READABLE}, {@link #WRITABLE} and hints.
+     *
      * @param index 0 to {@link #size()} - 1
      * @return the readiness bits of that event
      */

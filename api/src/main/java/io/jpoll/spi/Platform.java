@@ -23,7 +23,11 @@ public final class Platform {
         /** Anything else. */
         OTHER;
 
-        /** @return true for the OSes whose sockets and pipes are file descriptors */
+        /**
+         * Whether sockets and pipes are file descriptors on this OS: the Unix family.
+         *
+         * @return true for Linux, macOS and the BSDs
+         */
         public boolean isUnix() {
             return this != WINDOWS && this != OTHER;
         }
@@ -35,12 +39,19 @@ public final class Platform {
     private Platform() {
     }
 
-    /** @return the OS this JVM runs on */
+    /**
+     * The OS this JVM runs on, from {@code os.name}.
+     *
+     * @return the OS
+     */
     public static Os os() {
         return OS;
     }
 
     /**
+     * The CPU architecture this JVM runs on, from {@code os.arch}, named as the kernel names it so
+     * that backends can pick struct layouts by it.
+     *
      * @return the architecture in the kernel's spelling: {@code x86_64}, {@code aarch64},
      *         {@code x86}, {@code arm}, {@code riscv64}, {@code ppc64le}, {@code s390x}, or the
      *         JVM's own name otherwise
@@ -49,7 +60,11 @@ public final class Platform {
         return ARCH;
     }
 
-    /** @return the OS name and architecture, like {@code Linux x86_64}, for messages */
+    /**
+     * The OS and architecture in words, for error messages.
+     *
+     * @return the OS name and architecture, like {@code Linux x86_64}
+     */
     public static String describe() {
         return System.getProperty("os.name", "?") + " " + ARCH;
     }

@@ -22,12 +22,16 @@ import java.io.IOException;
  */
 public interface Selector {
     /**
+     * Whether this selector honours a trigger; the API refuses registrations with one it does not.
+     *
      * @param trigger a trigger
      * @return whether registrations with this trigger are honoured
      */
     boolean supports(Trigger trigger);
 
     /**
+     * Why a trigger is not offered, for the exception the API throws when it is asked for.
+     *
      * @param trigger a trigger {@link #supports} refuses
      * @return why, for the exception the API throws
      */
@@ -80,6 +84,8 @@ public interface Selector {
     void select(EventSink sink, long timeoutNanos) throws IOException;
 
     /**
+     * Makes a waker for this queue.
+     *
      * @param token the token of the wake events
      * @return a new waker whose wake makes a select report {@code token} as readable
      * @throws IOException if the OS refuses

@@ -12,6 +12,10 @@ import java.io.IOException;
  * another OS touches no Windows DLL.
  */
 public final class IocpBackend implements Backend {
+    /** Called by {@link java.util.ServiceLoader}; loads nothing native until asked. */
+    public IocpBackend() {
+    }
+
     @Override
     public String name() {
         return "iocp";

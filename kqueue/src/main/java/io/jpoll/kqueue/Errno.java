@@ -87,6 +87,9 @@ final class Errno {
     private final Map<Integer, String> names = new HashMap<>();
 
     /**
+     * Builds one OS family's table: the V7 numbers 1 to 34 that every family shares, then the
+     * family's own.
+     *
      * @param errno11 the name of errno 11, where the families part
      * @param more    pairs of number and name above 34
      */

@@ -13,7 +13,11 @@ final class MergeIndex {
     private final int[] used;
     private int usedCount;
 
-    /** @param records the most records one decode sees */
+    /**
+     * Allocates the table once, sized for the largest decode.
+     *
+     * @param records the most records one decode sees
+     */
     MergeIndex(int records) {
         int cells = Integer.highestOneBit(Math.max(4, records) * 2 - 1) << 1;
         keys = new long[cells];

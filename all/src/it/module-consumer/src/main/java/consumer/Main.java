@@ -27,7 +27,8 @@ public final class Main {
             Events events = new Events(4);
             poll.poll(events, Duration.ofSeconds(5));
             check(events.size() == 1 && events.token(0) == 42 && events.isReadable(0), "events " + events);
-            System.out.println("consumer OK: backend " + poll.backend() + ", module " + module + ", " + events);
+            System.out.println("consumer OK: backend " + poll.backend() + ", module " + module + ", " + events
+                    + ", on JDK " + Runtime.version());
         }
     }
 
