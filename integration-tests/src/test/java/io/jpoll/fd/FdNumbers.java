@@ -113,7 +113,7 @@ public final class FdNumbers {
      * Linux and macOS; FreeBSD without fdescfs lists 0 to 2 only, and the gap still clears the few
      * dozen a test JVM holds.
      */
-    public static int highestOpen() {
+    private static int highestOpen() {
         try (Stream<Path> s = Files.list(FD_DIR)) {
             return s.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).max().orElse(2);
         } catch (IOException e) {
