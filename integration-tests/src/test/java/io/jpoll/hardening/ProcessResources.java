@@ -62,7 +62,7 @@ final class ProcessResources {
     }
 
     /**
-     * Each open descriptor and what it refers to (its /proc/self/fd link), leaving out three kinds
+     * Each open descriptor and what it refers to (its /proc/self/fd link), leaving out two kinds
      * that are open only for a moment, so that two listings differ only where the process's
      * lasting descriptors do:
      * <ul>
