@@ -10,6 +10,7 @@ import io.jpoll.Poll;
 import io.jpoll.Source;
 import io.jpoll.Trigger;
 import io.jpoll.Waker;
+import io.jpoll.fd.FdNumbers;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
@@ -368,11 +369,14 @@ class BadInputTest {
         }
     }
 
-    /** A descriptor number that was open a moment ago and is closed now. */
+    /**
+     * A descriptor number that was open a moment ago and is closed now, made far above the open
+     * ones: the pipe's own number, once closed, is the next one any thread of the JVM is handed.
+     */
     private static int closedFd(Fixture f) throws IOException {
         Pipe p = Pipe.open();
         p.source().configureBlocking(false);
-        int fd = (int) Source.of(p.source()).handle();
+        int fd = FdNumbers.closedNumber((int) Source.of(p.source()).handle());
         p.source().close();
         p.sink().close();
         return fd;

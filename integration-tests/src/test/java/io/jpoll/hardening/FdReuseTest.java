@@ -6,6 +6,7 @@ import io.jpoll.Interests;
 import io.jpoll.Poll;
 import io.jpoll.Source;
 import io.jpoll.Waker;
+import io.jpoll.fd.FdNumbers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(30)
 class FdReuseTest {
     private static final Duration QUIET = Duration.ofMillis(200);
+    private static final long TAKE_OVER_MILLIS = 5_000;
 
     /**
      * Portable: a second Poll opened right after the first closed gets the first one's numbers
@@ -131,7 +134,12 @@ class FdReuseTest {
         }
     }
 
-    /** For each freed number: a spare pipe whose write end is duplicated onto it: {read, write, number}. */
+    /**
+     * For each freed number: a spare pipe whose write end is duplicated onto it: {read, write, number}.
+     * Not with dup2: another thread of the JVM (HotSpot reads its cgroup files on its own threads)
+     * may hold the number for a moment, and dup2 would close that thread's file. FdNumbers.dupOnto
+     * retries F_DUPFD until the number is free and never touches it while it is someone else's.
+     */
     private static void takeOver(Set<Integer> numbers, List<int[]> spare, List<int[]> pipes) {
         Map<Integer, String> open = ProcessResources.fdTargets();
         for (int n : numbers) {
@@ -139,8 +147,12 @@ class FdReuseTest {
         }
         for (int n : numbers) {
             int[] p = spare.remove(spare.size() - 1);
+            if (!FdNumbers.dupOnto(p[1], n, TAKE_OVER_MILLIS)) {
+                spare.add(p);
+                fail("fd " + n + " was held by another thread for " + TAKE_OVER_MILLIS + " ms after jpoll released it: "
+                        + ProcessResources.fdTargets().get(n));
+            }
             pipes.add(new int[]{p[0], p[1], n});
-            assertEquals(n, LinuxC.dup2(p[1], n), "dup2 onto fd " + n);
         }
     }
 

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,10 +80,7 @@ class LeakTest {
                     + after.jnaMemory + ", malloc " + mallocKiB + " -> " + after.mallocKiB + " KiB, RSS " + rssKiB
                     + " -> " + after.rssKiB + " KiB";
             System.out.println("[hardening] " + report);
-            if (ProcessResources.canCountFds()) {
-                assertEquals(fds.keySet(), after.fds.keySet(), () -> report + "; opened since: "
-                        + ProcessResources.fdsAdded(fds, after.fds));
-            }
+            ProcessResources.assertSameFds(fds, after.fds, () -> report);
             if (jnaMemory >= 0) {
                 assertTrue(after.jnaMemory <= jnaMemory, () -> report + ": live JNA Memory blocks grew");
             }

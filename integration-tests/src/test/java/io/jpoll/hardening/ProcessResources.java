@@ -1,15 +1,19 @@
 package io.jpoll.hardening;
 
 import com.sun.jna.Memory;
+import org.opentest4j.AssertionFailedError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +24,6 @@ import java.util.stream.Stream;
 final class ProcessResources {
     private static final Path FD_DIR = Paths.get("/proc/self/fd");
     private static final Path STATUS = Paths.get("/proc/self/status");
-    private static final String SELF_FD_DIR = "/proc/" + ProcessHandle.current().pid() + "/fd";
 
     static {
         // The first mallinfo2() call makes JNA build and cache the struct's type description in
@@ -59,8 +62,24 @@ final class ProcessResources {
     }
 
     /**
-     * Each open descriptor and what it refers to, leaving out the ones this listing itself holds
-     * open on /proc/self/fd: they take the lowest free numbers, so they would look like new files.
+     * Each open descriptor and what it refers to (its /proc/self/fd link), leaving out two kinds
+     * that are open only for a moment, so that two listings differ only where the process's
+     * lasting descriptors do:
+     * <ul>
+     *   <li>Files under /proc and /sys/fs/cgroup. HotSpot reads its container limits from the
+     *       cgroup files on the VM thread and the JIT compiler threads, several times a second
+     *       (memory.limit_in_bytes and memory.stat, cpu.cfs_quota_us and cpu.cfs_period_us under
+     *       cgroup v1), and the JDK, Surefire and these helpers read /proc files; each is open for
+     *       microseconds, longer when its thread is preempted, and takes the lowest free number.
+     *       jpoll never opens such a file, and one that is open in one listing and not the next
+     *       tells nothing either way: a double close would take it out of the second listing, and so
+     *       does its own reader. The listing's own directory stream is one of these.</li>
+     *   <li>Descriptors that closed between being listed and being read ({@code readlink} finds
+     *       none): not open once the listing is done.</li>
+     * </ul>
+     * A listing that caught one of HotSpot's reads is how CloseRaceTest once saw "fd 26" open
+     * before its rounds and gone after: 26 is the lowest free number in that test's JVM, and strace
+     * shows HotSpot's threads opening their cgroup files there dozens of times per run.
      */
     static Map<Integer, String> fdTargets() {
         Map<Integer, String> map = new TreeMap<>();
@@ -72,10 +91,12 @@ final class ProcessResources {
                 String target;
                 try {
                     target = Files.readSymbolicLink(p).toString();
+                } catch (NoSuchFileException closedSinceListed) {
+                    return;
                 } catch (IOException e) {
-                    target = "?";
+                    target = "? (" + e + ")";
                 }
-                if (!target.equals(SELF_FD_DIR)) {
+                if (!isJvmOwnMomentaryRead(target)) {
                     map.put(Integer.parseInt(p.getFileName().toString()), target);
                 }
             });
@@ -83,6 +104,10 @@ final class ProcessResources {
             throw new UncheckedIOException(e);
         }
         return map;
+    }
+
+    private static boolean isJvmOwnMomentaryRead(String target) {
+        return target.startsWith("/proc/") || target.startsWith("/sys/fs/cgroup/");
     }
 
     /** What the open descriptors are, grouped by kind with counts: {@code anon_inode:[eventfd] x3, pipe x2}. */
@@ -97,14 +122,52 @@ final class ProcessResources {
     }
 
     /**
-     * The descriptors in {@code after} that were not in {@code before}, or whose target changed;
-     * sockets with their /proc/net line, which tells a TCP from a Unix socket and who listens.
+     * Every descriptor that differs between two {@link #fdTargets()} listings, each with its target:
+     * {@code vanished fd 26 /dev/urandom}, {@code appeared fd 33 anon_inode:[eventfd]},
+     * {@code changed fd 7 pipe:[1] -> pipe:[2]} (the number now names another file). Sockets that
+     * appeared carry their /proc/net line, which tells a TCP from a Unix socket and who listens.
+     * Empty when nothing differs.
      */
-    static Map<Integer, String> fdsAdded(Map<Integer, String> before, Map<Integer, String> after) {
-        Map<Integer, String> added = new TreeMap<>(after);
-        added.entrySet().removeIf(e -> e.getValue().equals(before.get(e.getKey())));
-        added.replaceAll((fd, target) -> target.startsWith("socket:[") ? target + " " + socketInfo(target) : target);
-        return added;
+    static String fdChanges(Map<Integer, String> before, Map<Integer, String> after) {
+        StringBuilder sb = new StringBuilder();
+        TreeSet<Integer> numbers = new TreeSet<>(before.keySet());
+        numbers.addAll(after.keySet());
+        for (int fd : numbers) {
+            String was = before.get(fd);
+            String is = after.get(fd);
+            if (was != null && was.equals(is)) {
+                continue;
+            }
+            sb.append(sb.length() > 0 ? "; " : "");
+            if (is == null) {
+                sb.append("vanished fd ").append(fd).append(' ').append(was);
+            } else if (was == null) {
+                sb.append("appeared fd ").append(fd).append(' ').append(described(is));
+            } else {
+                sb.append("changed fd ").append(fd).append(' ').append(was).append(" -> ").append(described(is));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Fails, naming every descriptor that appeared, vanished or now names another file, unless the
+     * two listings agree. A vanished descriptor that the code under test did not own is a double
+     * close; an appeared one is a leak. No check without /proc.
+     */
+    static void assertSameFds(Map<Integer, String> before, Map<Integer, String> after, Supplier<String> what) {
+        if (!canCountFds()) {
+            return;
+        }
+        String changes = fdChanges(before, after);
+        if (!changes.isEmpty()) {
+            throw new AssertionFailedError(what.get() + ": open descriptors " + before.size() + " -> " + after.size()
+                    + ", " + changes);
+        }
+    }
+
+    private static String described(String target) {
+        return target.startsWith("socket:[") ? target + " (" + socketInfo(target) + ")" : target;
     }
 
     private static String socketInfo(String target) {

@@ -5,6 +5,7 @@ import io.jpoll.Event;
 import io.jpoll.Interests;
 import io.jpoll.NotRegisteredException;
 import io.jpoll.Source;
+import io.jpoll.fd.FdNumbers;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.jpoll.it.Expect.readable;
 import static io.jpoll.it.Expect.writable;
@@ -243,16 +246,38 @@ class RegistrationTest extends PollFixture {
         expect(writable(token));
     }
 
-    /** A new channel whose descriptor number is that of {@code closed}'s (closed) channel. */
+    /**
+     * A new channel whose descriptor number is that of {@code closed}'s (closed) channel. POSIX
+     * hands out the lowest free number, but the JDK cannot be asked for a given one, and any thread
+     * of the JVM may hold that number for a moment (HotSpot reads its cgroup files on its own
+     * threads). So: a channel that lands below it stays open, filling a lower free number; one that
+     * lands above it means another thread held the number, and is closed for the next try.
+     * Windows hands out handles in no such order; there one try above it is enough to give up.
+     */
     private Source successorOf(Source closed) throws Exception {
-        // POSIX hands out the lowest free number, so this usually succeeds at once.
-        for (int i = 0; i < 8; i++) {
-            Source candidate = Source.of(udp());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int keptBelow = 0;
+        for (;;) {
+            DatagramChannel channel = udp();
+            Source candidate = Source.of(channel);
             if (candidate.equals(closed)) {
                 return candidate;
             }
+            if (candidate.handle() < closed.handle()) {
+                if (++keptBelow == 64) {
+                    break;
+                }
+                continue;
+            }
+            channel.close();
+            if (OS.current() == OS.WINDOWS || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            LockSupport.parkNanos(200_000);
         }
-        Assumptions.abort("the OS did not reuse the number " + closed.handle());
+        Assumptions.abort("the OS did not reuse the number " + closed.handle()
+                + (OS.current() != OS.WINDOWS && FdNumbers.isOpen((int) closed.handle())
+                ? ": another thread of the JVM holds it" : ""));
         return null;
     }
 
