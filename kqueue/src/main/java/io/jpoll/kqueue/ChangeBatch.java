@@ -20,13 +20,15 @@ final class ChangeBatch {
     private static final int TIMESPEC = 16;
 
     private final KeventLayout layout;
+    private final Kernel kernel;
     private final Memory memory;
     private final ByteBuffer view;
     private final long address;
     private int count;
 
-    ChangeBatch(KeventLayout layout) {
+    ChangeBatch(KeventLayout layout, Kernel kernel) {
         this.layout = layout;
+        this.kernel = kernel;
         memory = new Memory((long) layout.size() * MAX + TIMESPEC);
         memory.clear();
         view = memory.getByteBuffer(0, memory.size()).order(ByteOrder.nativeOrder());
@@ -65,7 +67,7 @@ final class ChangeBatch {
     /** Submits the changes; the kevent() return value, -1 with errno set on failure. */
     int submit(int kq) {
         long timeout = address + (long) layout.size() * MAX;
-        return Natives.kevent(kq, address, count, address, count, timeout);
+        return kernel.kevent(kq, address, count, address, count, timeout);
     }
 
     /** The records: the changes as written, then the kernel's receipts in their place. */

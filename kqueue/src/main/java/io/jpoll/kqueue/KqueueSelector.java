@@ -47,6 +47,7 @@ final class KqueueSelector implements Selector {
     private static final int MAX_EVENTS = 4096;
 
     private final KqueueProfile profile;
+    private final Kernel kernel;
     private final KqueueConstants c;
     private final KeventLayout layout;
     private final int kq;
@@ -62,8 +63,9 @@ final class KqueueSelector implements Selector {
     private final ChangeHandoff handoff;
     private volatile boolean interrupted;
 
-    private KqueueSelector(KqueueProfile profile, int kq, WakePipe pipe, boolean waitHoldsLock) {
+    private KqueueSelector(KqueueProfile profile, Kernel kernel, int kq, WakePipe pipe, boolean waitHoldsLock) {
         this.profile = profile;
+        this.kernel = kernel;
         this.c = profile.constants;
         this.layout = profile.layout;
         this.kq = kq;
@@ -73,17 +75,22 @@ final class KqueueSelector implements Selector {
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
-        int kq = Natives.kqueue();
+        return open(profile, Kernel.NATIVE);
+    }
+
+    /** Opens a selector over {@code kernel}: the real one, or in tests a fake. */
+    static KqueueSelector open(KqueueProfile profile, Kernel kernel) throws IOException {
+        int kq = kernel.kqueue();
         if (kq < 0) {
-            throw error(profile, "kqueue", null, -1, null, Natives.errno());
+            throw error(profile, "kqueue", null, -1, null, kernel.errno());
         }
         KqueueSelector selector = null;
         WakePipe pipe = null;
         try {
-            if (Natives.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-                throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
+            if (kernel.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
+                throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, kernel.errno());
             }
-            selector = new KqueueSelector(profile, kq, null, false);
+            selector = new KqueueSelector(profile, kernel, kq, null, false);
             boolean waitHoldsLock = profile == KqueueProfile.LIBKQUEUE
                     && selector.libkqueueVersion() < LIBKQUEUE_2_7;
             if (selector.wantsUserFilter(waitHoldsLock) && selector.addInterruptFilter()) {
@@ -91,8 +98,8 @@ final class KqueueSelector implements Selector {
             }
             // No EVFILT_USER (refused, unsafe on this libkqueue, or not wanted): the wake pipe.
             selector.freeBuffers();
-            pipe = WakePipe.open(profile);
-            selector = new KqueueSelector(profile, kq, pipe, waitHoldsLock);
+            pipe = WakePipe.open(profile, kernel);
+            selector = new KqueueSelector(profile, kernel, kq, pipe, waitHoldsLock);
             selector.addWakePipe();
             return selector;
         } catch (IOException | RuntimeException | Error e) {
@@ -102,7 +109,7 @@ final class KqueueSelector implements Selector {
             if (pipe != null) {
                 pipe.close();
             }
-            Natives.close(kq);
+            kernel.close(kq);
             throw e;
         }
     }
@@ -398,9 +405,9 @@ final class KqueueSelector implements Selector {
             long deadline = remaining > 0 ? System.nanoTime() + remaining : 0;
             int before = sink.size();
             for (;;) {
-                int n = Natives.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(remaining));
+                int n = kernel.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(remaining));
                 if (n < 0) {
-                    int err = Natives.errno();
+                    int err = kernel.errno();
                     if (err != KqueueProfile.EINTR) {
                         throw error(profile, "kevent(wait)", "kq", kq, null, err);
                     }
@@ -520,7 +527,7 @@ final class KqueueSelector implements Selector {
                 giveChanges(b);
             }
         }
-        Natives.close(kq);
+        kernel.close(kq);
         if (pipe != null) {
             pipe.close();
         }
@@ -542,7 +549,7 @@ final class KqueueSelector implements Selector {
     private int submit(ChangeBatch b) {
         int r = b.submit(kq);
         if (r < 0) {
-            int err = Natives.errno();
+            int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
                 return err;
             }
@@ -570,7 +577,7 @@ final class KqueueSelector implements Selector {
             }
         }
         if (r < 0) {
-            int err = Natives.errno();
+            int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
                 String op = c.operation(layout.flags(b.view(), 0), 0);
                 throw error(profile, op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
@@ -585,7 +592,7 @@ final class KqueueSelector implements Selector {
      */
     private int addErrno(int fd, int err) {
         if (profile == KqueueProfile.LIBKQUEUE && err == EFAULT
-                && Natives.fcntl(fd, KqueueConstants.F_GETFD) < 0 && Natives.errno() == EBADF) {
+                && kernel.fcntl(fd, KqueueConstants.F_GETFD) < 0 && kernel.errno() == EBADF) {
             return EBADF;
         }
         return err;
@@ -647,7 +654,7 @@ final class KqueueSelector implements Selector {
 
     private ChangeBatch takeChanges() {
         ChangeBatch b = changeBatches.take();
-        return (b != null ? b : new ChangeBatch(layout)).clear();
+        return (b != null ? b : new ChangeBatch(layout, kernel)).clear();
     }
 
     private void giveChanges(ChangeBatch b) {

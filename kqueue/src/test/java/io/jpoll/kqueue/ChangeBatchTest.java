@@ -15,7 +15,7 @@ class ChangeBatchTest {
     void receiptsSayWhichChangeFailed(KqueueProfile p) {
         KqueueConstants c = p.constants;
         KeventLayout l = p.layout;
-        ChangeBatch b = new ChangeBatch(l);
+        ChangeBatch b = new ChangeBatch(l, Kernel.NATIVE);
         try {
             b.clear().add(7, c.evfiltRead, c.evAdd | c.evReceipt, 0, 1L << 32)
                     .add(7, c.evfiltWrite, c.evAdd | c.evReceipt, 0, 1L << 32)
@@ -45,7 +45,7 @@ class ChangeBatchTest {
     void knotesAreGoneOnlyWhenEveryProbeSaysEnoent(KqueueProfile p) {
         KqueueConstants c = p.constants;
         KeventLayout l = p.layout;
-        ChangeBatch b = new ChangeBatch(l);
+        ChangeBatch b = new ChangeBatch(l, Kernel.NATIVE);
         try {
             assertFalse(KqueueSelector.allAbsent(b.clear(), c), "an empty probe proves nothing");
             b.add(7, c.evfiltRead, c.evReceipt, 0, 1L << 32).add(7, c.evfiltWrite, c.evReceipt, 0, 1L << 32);
