@@ -282,7 +282,8 @@ final class KqueueSelector implements Selector {
                 String op = null;
                 for (int i = 0; i < b.count(); i++) {
                     int e = b.error(i, c);
-                    boolean isDelete = (layout.flags(b.view(), i) & c.evDelete) != 0;
+                    // What was asked, not what the receipt says: see ChangeBatch.
+                    boolean isDelete = (b.flags(i) & c.evDelete) != 0;
                     int f = bit(b.filter(i));
                     if (isDelete) {
                         if (e == 0 || e == KqueueProfile.ENOENT) {
@@ -579,7 +580,7 @@ final class KqueueSelector implements Selector {
         if (r < 0) {
             int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
-                String op = c.operation(layout.flags(b.view(), 0), 0);
+                String op = c.operation(b.flags(0), 0);
                 throw error(profile, op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
         }

@@ -1,0 +1,110 @@
+package io.jpoll.kqueue;
+
+import io.jpoll.Interests;
+import io.jpoll.NativeException;
+import io.jpoll.spi.EventSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The selector over {@link FakeKernel}: what each kernel does differently, tested on any machine.
+ * Every profile runs with its own kernel's receipt style, and with the other style too, so the
+ * backend is shown not to depend on which one it meets.
+ */
+class FakeKernelSelectorTest {
+    private final List<KqueueSelector> open = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        open.forEach(KqueueSelector::close);
+    }
+
+    static Stream<Arguments> profilesAndStyles() {
+        List<Arguments> all = new ArrayList<>();
+        for (KqueueProfile p : KqueueProfile.values()) {
+            for (FakeKernel.ReceiptStyle s : FakeKernel.ReceiptStyle.values()) {
+                all.add(Arguments.of(p, s));
+            }
+        }
+        return all.stream();
+    }
+
+    private KqueueSelector open(FakeKernel k) throws IOException {
+        KqueueSelector s = KqueueSelector.open(k.profile, k);
+        open.add(s);
+        return s;
+    }
+
+    private static final Interests READ = Interests.READABLE;
+    private static final Interests READ_WRITE = Interests.READABLE.add(Interests.WRITABLE);
+
+    /**
+     * The ordinary ONESHOT re-arm after output is flushed: register READ|WRITE, then drop WRITE
+     * twice. With the BSD kernels' receipts (flags = EV_ERROR) the delete's receipt must still be
+     * read as a delete, or the next reregister deletes again, gets ENOENT and throws.
+     */
+    @ParameterizedTest
+    @MethodSource("profilesAndStyles")
+    void reregisterDroppingAFilterCanBeRepeated(KqueueProfile p, FakeKernel.ReceiptStyle style) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        k.style = style;
+        KqueueSelector s = open(k);
+        int kq = k.theKqueue();
+        int fd = k.socket();
+        KqueueConstants c = p.constants;
+
+        s.register(fd, 1, READ_WRITE);
+        assertTrue(k.holds(kq, fd, c.evfiltRead) && k.holds(kq, fd, c.evfiltWrite));
+        s.reregister(fd, 2, READ);
+        assertTrue(k.holds(kq, fd, c.evfiltRead));
+        assertFalse(k.holds(kq, fd, c.evfiltWrite), "the write filter was deleted");
+        s.reregister(fd, 3, READ);
+        s.reregister(fd, 4, READ_WRITE);
+        assertTrue(k.holds(kq, fd, c.evfiltWrite));
+        s.reregister(fd, 5, READ);
+        s.reregister(fd, 6, READ);
+        assertFalse(k.holds(kq, fd, c.evfiltWrite));
+
+        // And the registration still works: a readable socket is reported with the last token.
+        k.readable(fd, true);
+        EventSink sink = new EventSink(8);
+        s.select(sink, 0);
+        assertEquals(1, sink.size());
+        assertEquals(6L, sink.token(0));
+        assertEquals(EventSink.READABLE, sink.readiness(0));
+
+        s.deregister(fd);
+        assertFalse(k.holds(kq, fd, c.evfiltRead));
+    }
+
+    /** A delete that the kernel refuses is reported as a delete, whatever the receipt style. */
+    @ParameterizedTest
+    @MethodSource("profilesAndStyles")
+    void aFailedChangeIsNamedByWhatWasAsked(KqueueProfile p, FakeKernel.ReceiptStyle style) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        k.style = style;
+        KqueueSelector s = open(k);
+        NativeException e = org.junit.jupiter.api.Assertions.assertThrows(NativeException.class,
+                () -> s.register(999, 7, READ));
+        assertEquals("kevent(EV_ADD) fd=999 token=7: EBADF (Bad file descriptor)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void theFakeAnswersInItsKernelsStyle(KqueueProfile p) {
+        assertEquals(p == KqueueProfile.MACOS || p == KqueueProfile.LIBKQUEUE
+                ? FakeKernel.ReceiptStyle.OR_ERROR : FakeKernel.ReceiptStyle.REPLACE_FLAGS, new FakeKernel(p).style);
+    }
+}
