@@ -30,6 +30,12 @@ interface Kernel {
     /** errno of this thread's last call through this kernel. */
     int errno();
 
+    /**
+     * Waits until the descriptors of kqueues closed so far are released, where the kqueue frees
+     * them later than {@code close()} returns (libkqueue 2.7+); returns at once elsewhere.
+     */
+    void drainPendingClose();
+
     /** {@link Kernel} over {@link Natives}. */
     final class NativeKernel implements Kernel {
         private NativeKernel() {
@@ -78,6 +84,11 @@ interface Kernel {
         @Override
         public int errno() {
             return Natives.errno();
+        }
+
+        @Override
+        public void drainPendingClose() {
+            Natives.drainPendingClose();
         }
     }
 }

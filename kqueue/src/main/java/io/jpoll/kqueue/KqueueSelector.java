@@ -110,6 +110,7 @@ final class KqueueSelector implements Selector {
                 pipe.close();
             }
             kernel.close(kq);
+            kernel.drainPendingClose();
             throw e;
         }
     }
@@ -529,6 +530,9 @@ final class KqueueSelector implements Selector {
             }
         }
         kernel.close(kq);
+        // libkqueue frees the kqueue's own descriptors later, on its monitor thread: wait for
+        // that, so none of them is still open (and then closed under a new owner) after close().
+        kernel.drainPendingClose();
         if (pipe != null) {
             pipe.close();
         }

@@ -1,5 +1,6 @@
 package io.jpoll.kqueue;
 
+import com.sun.jna.Function;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.jpoll.spi.Platform;
@@ -12,6 +13,10 @@ import io.jpoll.spi.Platform;
 final class Natives {
     /** On Linux, the path of a libkqueue shared library to run the backend over. */
     static final String LIBRARY_PROPERTY = "jpoll.kqueue.library";
+
+    /** libkqueue 2.7.0+ (src/linux/platform.c): waits until its monitor thread has freed closed kqueues. */
+    static final String DRAIN_SYMBOL = "libkqueue_drain_pending_close";
+    private static final Object[] NO_ARGS = {};
 
     private Natives() {
     }
@@ -59,6 +64,21 @@ final class Natives {
         return Loaded.FCNTL.fcntl(fd, cmd);
     }
 
+    /**
+     * libkqueue only: a closed kqueue keeps its internal descriptors (eventfds, epoll fds, the
+     * close-detection pipe) until libkqueue's monitor thread notices the close and frees them,
+     * some time after {@code close()} returned; a descriptor the caller sees free could then be
+     * taken by that late close. libkqueue 2.7.0+ exports {@value #DRAIN_SYMBOL}, which has the
+     * monitor free every closed kqueue now and waits for it. Older libkqueues lack it: then this
+     * does nothing, and the late release stays (see docs/ARCHITECTURE.md).
+     */
+    static void drainPendingClose() {
+        Function drain = Loaded.DRAIN;
+        if (drain != null) {
+            drain.invokeVoid(NO_ARGS);
+        }
+    }
+
     /** errno of the last native call on this thread, saved by JNA right after the call. */
     static int errno() {
         return Native.getLastError();
@@ -70,6 +90,8 @@ final class Natives {
         static final String FAILURE;
         static final boolean NETBSD;
         static final Fcntl FCNTL;
+        /** libkqueue's drain entry point, or null (not libkqueue, or a libkqueue before 2.7). */
+        static final Function DRAIN;
 
         static {
             Platform.Os os = Platform.os();
@@ -77,6 +99,7 @@ final class Natives {
             KqueueProfile profile = KqueueProfile.of(os, System.getProperty("os.version", ""), !library.isEmpty());
             String failure = null;
             Fcntl fcntl = null;
+            Function drain = null;
             if (profile == null) {
                 failure = os == Platform.Os.LINUX
                         ? "Linux has no kqueue; set -D" + LIBRARY_PROPERTY + "=/path/to/libkqueue.so to run over libkqueue"
@@ -92,6 +115,9 @@ final class Natives {
                     NativeLibrary kq = profile == KqueueProfile.LIBKQUEUE ? NativeLibrary.getInstance(library) : libc;
                     Native.register(profile.sizeTCounts ? NetbsdKqueueNative.class : KqueueNative.class, kq);
                     fcntl = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, Fcntl.class);
+                    if (profile == KqueueProfile.LIBKQUEUE) {
+                        drain = optional(kq, DRAIN_SYMBOL);
+                    }
                 } catch (LinkageError | RuntimeException e) {
                     failure = "cannot bind kqueue from "
                             + (profile == KqueueProfile.LIBKQUEUE ? library : "libc") + ": " + e;
@@ -102,6 +128,16 @@ final class Natives {
             FAILURE = failure;
             NETBSD = profile != null && profile.sizeTCounts;
             FCNTL = fcntl;
+            DRAIN = drain;
+        }
+
+        /** The function, or null where the library lacks it (a libkqueue before 2.7). */
+        private static Function optional(NativeLibrary library, String symbol) {
+            try {
+                return library.getFunction(symbol);
+            } catch (UnsatisfiedLinkError absent) {
+                return null;
+            }
         }
     }
 }

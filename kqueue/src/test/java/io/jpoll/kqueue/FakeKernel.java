@@ -106,12 +106,15 @@ final class FakeKernel implements Kernel {
     int userLimit = Integer.MAX_VALUE;
     /** Whether EV_DISPATCH is honoured; a kernel that predates it ignores the bit. */
     boolean dispatch = true;
+    /** Non-zero: every kevent() with changes fails as a whole with this errno. */
+    int changeFailure;
     /** libkqueue's answer to EVFILT_LIBKQUEUE / NOTE_VERSION. */
     long libkqueueVersion = 0x02070000L;
 
     int keventCalls;
     int waits;
     int drains;
+    int kqueuesOpenAtLastDrain = -1;
     private int errno;
     private final TreeMap<Integer, Fd> fds = new TreeMap<>();
     private final Map<Integer, LinkedHashMap<Key, Knote>> kqueues = new HashMap<>();
@@ -196,6 +199,9 @@ final class FakeKernel implements Kernel {
         LinkedHashMap<Key, Knote> knotes = kqueues.get(kq);
         if (knotes == null) {
             return fail(EBADF);
+        }
+        if (nchanges > 0 && changeFailure != 0) {
+            return fail(changeFailure);
         }
         ByteBuffer in = view(changes, nchanges);
         ByteBuffer out = view(events, nevents);
@@ -324,6 +330,12 @@ final class FakeKernel implements Kernel {
     @Override
     public int errno() {
         return errno;
+    }
+
+    @Override
+    public void drainPendingClose() {
+        drains++;
+        kqueuesOpenAtLastDrain = kqueues.size();
     }
 
     // ---- the kernel's insides ----

@@ -101,6 +101,30 @@ class FakeKernelSelectorTest {
         assertEquals("kevent(EV_ADD) fd=999 token=7: EBADF (Bad file descriptor)", e.getMessage());
     }
 
+    /**
+     * libkqueue frees a closed kqueue's descriptors on its monitor thread; the selector waits for
+     * that (libkqueue_drain_pending_close) after the kqueue is closed, on close() and when open()
+     * fails half-way. The kernel seam makes the call on every profile; only libkqueue's binding
+     * does anything.
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void closeAndAFailedOpenDrainAfterTheKqueueIsClosed(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = KqueueSelector.open(p, k);
+        assertEquals(0, k.drains);
+        s.close();
+        assertEquals(1, k.drains);
+        assertEquals(0, k.kqueuesOpenAtLastDrain, "drained after the kqueue was closed");
+
+        k.changeFailure = FakeKernel.EIO;
+        NativeException e = org.junit.jupiter.api.Assertions.assertThrows(NativeException.class,
+                () -> KqueueSelector.open(p, k));
+        assertEquals("EIO", e.errorName());
+        assertEquals(2, k.drains);
+        assertEquals(0, k.kqueuesOpenAtLastDrain, "the failed open closed its kqueue, then drained");
+    }
+
     @ParameterizedTest
     @EnumSource(KqueueProfile.class)
     void theFakeAnswersInItsKernelsStyle(KqueueProfile p) {
