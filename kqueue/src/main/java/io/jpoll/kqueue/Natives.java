@@ -2,7 +2,6 @@ package io.jpoll.kqueue;
 
 import com.sun.jna.Function;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import io.jpoll.spi.Platform;
 
 /**
@@ -90,54 +89,16 @@ final class Natives {
         static final String FAILURE;
         static final boolean NETBSD;
         static final Fcntl FCNTL;
-        /** libkqueue's drain entry point, or null (not libkqueue, or a libkqueue before 2.7). */
         static final Function DRAIN;
 
         static {
-            Platform.Os os = Platform.os();
-            String library = System.getProperty(LIBRARY_PROPERTY, "").trim();
-            KqueueProfile profile = KqueueProfile.of(os, System.getProperty("os.version", ""), !library.isEmpty());
-            String failure = null;
-            Fcntl fcntl = null;
-            Function drain = null;
-            if (profile == null) {
-                failure = os == Platform.Os.LINUX
-                        ? "Linux has no kqueue; set -D" + LIBRARY_PROPERTY + "=/path/to/libkqueue.so to run over libkqueue"
-                        : "kqueue does not exist on " + Platform.describe();
-            } else if (Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
-                // The layouts are the LP64 ones, and the 64-bit registration key rides in udata.
-                failure = "the kqueue backend needs a 64-bit (LP64) JVM, this is " + Platform.describe();
-                profile = null;
-            } else {
-                try {
-                    NativeLibrary libc = NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME);
-                    Native.register(LibcNative.class, libc);
-                    NativeLibrary kq = profile == KqueueProfile.LIBKQUEUE ? NativeLibrary.getInstance(library) : libc;
-                    Native.register(profile.sizeTCounts ? NetbsdKqueueNative.class : KqueueNative.class, kq);
-                    fcntl = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, Fcntl.class);
-                    if (profile == KqueueProfile.LIBKQUEUE) {
-                        drain = optional(kq, DRAIN_SYMBOL);
-                    }
-                } catch (LinkageError | RuntimeException e) {
-                    failure = "cannot bind kqueue from "
-                            + (profile == KqueueProfile.LIBKQUEUE ? library : "libc") + ": " + e;
-                    profile = null;
-                }
-            }
-            PROFILE = profile;
-            FAILURE = failure;
-            NETBSD = profile != null && profile.sizeTCounts;
-            FCNTL = fcntl;
-            DRAIN = drain;
-        }
-
-        /** The function, or null where the library lacks it (a libkqueue before 2.7). */
-        private static Function optional(NativeLibrary library, String symbol) {
-            try {
-                return library.getFunction(symbol);
-            } catch (UnsatisfiedLinkError absent) {
-                return null;
-            }
+            Binding b = Binding.of(Platform.os(), System.getProperty("os.version", ""),
+                    System.getProperty(LIBRARY_PROPERTY, "").trim(), new Binding.JnaLinker());
+            PROFILE = b.profile;
+            FAILURE = b.failure;
+            NETBSD = b.profile != null && b.profile.sizeTCounts;
+            FCNTL = b.fcntl;
+            DRAIN = b.drain;
         }
     }
 }
