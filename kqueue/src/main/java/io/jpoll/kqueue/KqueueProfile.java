@@ -31,6 +31,7 @@ enum KqueueProfile {
     /** The errno numbers the backend branches on; 1 to 34 agree on every OS here. */
     static final int ENOENT = 2;
     static final int EINTR = 4;
+    static final int ENOMEM = 12;
     static final int EINVAL = 22;
     static final int EPIPE = 32;
 

@@ -57,8 +57,14 @@ final class KqueueSelector implements Selector {
     private final BufferPool<ChangeBatch> changeBatches = new BufferPool<>(POOLED_BUFFERS);
     private final Object lock = new Object();
     private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.INTERRUPT_IDENT + 1);
-    /** The wake pipe where EVFILT_USER is missing (or refused); null otherwise. */
-    private final WakePipe pipe;
+    /**
+     * The wake pipe: made at open where EVFILT_USER is missing, refused or not wanted (it then
+     * carries the close signal too), or later, for wakers, once the kernel refuses more EVFILT_USER
+     * knotes (OpenBSD's per-process cap). Null until then; set once, under the lock.
+     */
+    private volatile WakePipe pipe;
+    /** Whether the close signal goes through {@link #pipe} rather than an EVFILT_USER knote. */
+    private final boolean pipeInterrupt;
     /** libkqueue before 2.7 (with the pipe): lets changes past a waiting poller; null otherwise. */
     private final ChangeHandoff handoff;
     private volatile boolean interrupted;
@@ -70,6 +76,7 @@ final class KqueueSelector implements Selector {
         this.layout = profile.layout;
         this.kq = kq;
         this.pipe = pipe;
+        this.pipeInterrupt = pipe != null;
         this.handoff = pipe != null && waitHoldsLock ? new ChangeHandoff(pipe) : null;
         this.decoder = new EventDecoder(layout, c, registrations);
     }
@@ -100,7 +107,8 @@ final class KqueueSelector implements Selector {
             selector.freeBuffers();
             pipe = WakePipe.open(profile, kernel);
             selector = new KqueueSelector(profile, kernel, kq, pipe, waitHoldsLock);
-            selector.addWakePipe();
+            selector.requireDispatch(pipe.writeFd(), profile.constants.evfiltWrite);
+            selector.addWakePipe(pipe);
             return selector;
         } catch (IOException | RuntimeException | Error e) {
             if (selector != null) {
@@ -148,14 +156,31 @@ final class KqueueSelector implements Selector {
     /**
      * Adds the EVFILT_USER knote that {@link #interrupt()} triggers. Level-triggered on purpose
      * (no EV_CLEAR): once triggered it stays pending, so every poller, now or later, sees it.
-     * False where the kernel refuses EVFILT_USER (older OpenBSD and NetBSD): use the pipe.
+     * False where the kernel refuses EVFILT_USER: EINVAL where it lacks it (older OpenBSD and
+     * NetBSD), ENOMEM where the process holds as many as it may (OpenBSD's kq_usereventsmax,
+     * 1024 EVFILT_USER and EVFILT_TIMER knotes per process): use the pipe.
+     *
+     * <p>The knote is first added with EV_DISPATCH and triggered, for {@link #requireDispatch},
+     * then replaced by the plain one.
      */
     private boolean addInterruptFilter() throws IOException {
         ChangeBatch b = takeChanges();
         try {
-            b.add(EventDecoder.INTERRUPT_IDENT, c.evfiltUser, c.evAdd | c.evReceipt, 0, 0L);
+            long ident = EventDecoder.INTERRUPT_IDENT;
+            b.add(ident, c.evfiltUser, c.evAdd | c.evDispatch | c.evReceipt, 0, 0L)
+                    .add(ident, c.evfiltUser, c.evReceipt, c.noteTrigger, 0L);
             int err = submit(b);
-            if (err == KqueueProfile.EINVAL) {
+            if (userFilterRefused(err)) {
+                return false;
+            }
+            if (err != 0) {
+                throw error(profile, "kevent(EV_ADD) EVFILT_USER", null, -1, null, err);
+            }
+            requireDispatch(ident, c.evfiltUser);
+            b.clear().add(ident, c.evfiltUser, c.evAdd | c.evReceipt, 0, 0L);
+            err = submit(b);
+            // Another thread of the process may have taken the last EVFILT_USER knote meanwhile.
+            if (userFilterRefused(err)) {
                 return false;
             }
             if (err != 0) {
@@ -167,17 +192,97 @@ final class KqueueSelector implements Selector {
         }
     }
 
-    /** Registers the wake pipe's read end, level-triggered, for the same reason as above. */
-    private void addWakePipe() throws IOException {
+    /** EINVAL: no EVFILT_USER here; ENOMEM: no more of them for this process (OpenBSD). */
+    private static boolean userFilterRefused(int err) {
+        return err == KqueueProfile.EINVAL || err == KqueueProfile.ENOMEM;
+    }
+
+    /**
+     * Refuses a kernel that ignores EV_DISPATCH. Kernels ignore flag bits they do not know (OpenBSD
+     * before EV_DISPATCH masked only EV_SYSFLAGS), and there a ONESHOT filter stays enabled after
+     * its event: every later kevent() returns its record only for the decoder to drop it, and a
+     * poll spins until its timeout. The knote {@code ident}/{@code filter} is ready at once (a
+     * triggered EVFILT_USER, or the write end of an empty pipe) and was added with EV_DISPATCH;
+     * the first poll must see it and the second must not. The knote is deleted afterwards.
+     */
+    private void requireDispatch(long ident, int filter) throws IOException {
+        PollBuffer buffer = takePollBuffer(MIN_EVENTS);
         ChangeBatch b = takeChanges();
         try {
-            b.add(pipe.readFd(), c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
-            int err = submit(b);
-            if (err != 0) {
-                throw error(profile, "kevent(EV_ADD) wake pipe", "fd", pipe.readFd(), null, err);
+            if (filter != c.evfiltUser) {
+                b.add(ident, filter, c.evAdd | c.evDispatch | c.evReceipt, 0, 0L);
+                int err = submit(b);
+                if (err != 0) {
+                    throw error(profile, "kevent(EV_ADD) EV_DISPATCH check", "fd", ident, null, err);
+                }
+            }
+            boolean first = delivered(buffer, ident, filter);
+            boolean second = delivered(buffer, ident, filter);
+            b.clear().add(ident, filter, c.evDelete | c.evReceipt, 0, 0L);
+            submit(b);
+            if (!first) {
+                throw new IOException("kqueue: a ready knote added with EV_DISPATCH was not delivered;"
+                        + " this kernel cannot be relied on for ONESHOT");
+            }
+            if (second) {
+                throw new IOException("kqueue: this kernel ignores EV_DISPATCH (a dispatched knote fired twice),"
+                        + " which ONESHOT needs; refusing to open rather than spin in poll");
             }
         } finally {
             giveChanges(b);
+            givePollBuffer(buffer);
+        }
+    }
+
+    /** Polls without waiting; whether a record of {@code ident}/{@code filter} came back. */
+    private boolean delivered(PollBuffer buffer, long ident, int filter) throws NativeException {
+        int n;
+        while ((n = kernel.kevent(kq, 0L, 0, buffer.address(), buffer.capacity(), buffer.timeout(0))) < 0) {
+            int err = kernel.errno();
+            if (err != KqueueProfile.EINTR) {
+                throw error(profile, "kevent(wait)", "kq", kq, null, err);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (layout.ident(buffer.view(), i) == ident && layout.filter(buffer.view(), i) == filter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registers a wake pipe's read end, level-triggered, for the same reason as above. */
+    private void addWakePipe(WakePipe p) throws IOException {
+        ChangeBatch b = takeChanges();
+        try {
+            b.add(p.readFd(), c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
+            int err = submit(b);
+            if (err != 0) {
+                throw error(profile, "kevent(EV_ADD) wake pipe", "fd", p.readFd(), null, err);
+            }
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /**
+     * The wake pipe for wakers the kernel has no EVFILT_USER knote for, made and registered on
+     * first need.
+     */
+    private WakePipe overflowPipe() throws IOException {
+        synchronized (lock) {
+            WakePipe p = pipe;
+            if (p == null) {
+                p = WakePipe.open(profile, kernel);
+                try {
+                    addWakePipe(p);
+                } catch (IOException | RuntimeException e) {
+                    p.close();
+                    throw e;
+                }
+                pipe = p;
+            }
+            return p;
         }
     }
 
@@ -418,7 +523,7 @@ final class KqueueSelector implements Selector {
                     // While a change waits for the mutex, leave the pipe readable (see ChangeHandoff).
                     if ((signals & EventDecoder.WAKE_PIPE) != 0 && !interrupted
                             && (handoff == null || !handoff.changesWaiting())) {
-                        pipe.collect(sink);
+                        pipe.collect(sink); // a record of the pipe means the pipe exists
                     }
                     if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
                         return;
@@ -445,7 +550,7 @@ final class KqueueSelector implements Selector {
 
     @Override
     public WakerHandle newWaker(long token) throws IOException {
-        if (pipe != null) {
+        if (pipeInterrupt) {
             return pipe.newWaker(token);
         }
         long id = nextWakerId.getAndIncrement();
@@ -454,6 +559,9 @@ final class KqueueSelector implements Selector {
             // EV_CLEAR: a delivery resets the trigger, so wakes before the next poll merge.
             b.add(id, c.evfiltUser, c.evAdd | c.evClear | c.evReceipt, 0, token);
             int err = submit(b);
+            if (userFilterRefused(err)) {
+                return overflowPipe().newWaker(token);
+            }
             if (err != 0) {
                 throw error(profile, "kevent(EV_ADD) EVFILT_USER", null, -1, "waker=" + id + " token=" + token, err);
             }
@@ -508,7 +616,7 @@ final class KqueueSelector implements Selector {
     @Override
     public void interrupt() {
         interrupted = true;
-        if (pipe != null) {
+        if (pipeInterrupt) {
             pipe.interrupt();
         } else {
             trigger(EventDecoder.INTERRUPT_IDENT, 0L);
@@ -517,7 +625,7 @@ final class KqueueSelector implements Selector {
 
     @Override
     public void close() {
-        if (pipe == null && profile == KqueueProfile.LIBKQUEUE) {
+        if (!pipeInterrupt && profile == KqueueProfile.LIBKQUEUE) {
             // libkqueue gives each EVFILT_USER knote an eventfd and frees a closed kqueue's knotes
             // later, from its monitor thread; delete the close signal's now, so its eventfd is
             // closed by the time close() returns, like the wakers' (deleted by their close()).
@@ -533,8 +641,9 @@ final class KqueueSelector implements Selector {
         // libkqueue frees the kqueue's own descriptors later, on its monitor thread: wait for
         // that, so none of them is still open (and then closed under a new owner) after close().
         kernel.drainPendingClose();
-        if (pipe != null) {
-            pipe.close();
+        WakePipe p = pipe;
+        if (p != null) {
+            p.close();
         }
         freeBuffers();
     }

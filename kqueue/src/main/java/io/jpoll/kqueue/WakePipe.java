@@ -75,6 +75,10 @@ final class WakePipe {
         return readFd;
     }
 
+    int writeFd() {
+        return writeFd;
+    }
+
     WakerHandle newWaker(long token) {
         PipeWaker w = new PipeWaker(token);
         synchronized (this) {

@@ -167,6 +167,10 @@ final class FakeKernel implements Kernel {
         return fds.containsKey(fd);
     }
 
+    int openDescriptors() {
+        return fds.size();
+    }
+
     /** Knotes the kqueue {@code kq} holds for this ident and filter: 0 or 1. */
     boolean holds(int kq, long ident, int filter) {
         return kqueues.get(kq).containsKey(new Key(ident, filter));

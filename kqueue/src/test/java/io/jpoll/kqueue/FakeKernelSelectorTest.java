@@ -125,6 +125,89 @@ class FakeKernelSelectorTest {
         assertEquals(0, k.kqueuesOpenAtLastDrain, "the failed open closed its kqueue, then drained");
     }
 
+    /** Polls once without waiting and returns the tokens reported, in order. */
+    private static List<Long> pollNow(KqueueSelector s) throws IOException {
+        EventSink sink = new EventSink(16);
+        s.select(sink, 0);
+        List<Long> tokens = new ArrayList<>();
+        for (int i = 0; i < sink.size(); i++) {
+            tokens.add(sink.token(i));
+        }
+        return tokens;
+    }
+
+    /** OpenBSD answers ENOMEM past kq_usereventsmax (1024 EVFILT_USER knotes per process): use the pipe. */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void noRoomForAUserKnoteAtOpenMeansTheWakePipe(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        k.userLimit = 0;
+        KqueueSelector s = open(k);
+        int kq = k.theKqueue();
+        assertEquals(1, k.knotes(kq), "only the wake pipe's read end");
+        s.newWaker(77).wake();
+        assertEquals(List.of(77L), pollNow(s));
+        assertEquals(List.of(), pollNow(s));
+    }
+
+    /** Wakers made after the kernel ran out of EVFILT_USER knotes fall back to a pipe of their own. */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void wakersPastTheUserKnoteLimitUseAPipe(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        k.userLimit = 2; // the close signal's knote and one waker's
+        KqueueSelector s = open(k);
+        io.jpoll.spi.WakerHandle user = s.newWaker(1);
+        io.jpoll.spi.WakerHandle piped = s.newWaker(2);
+        io.jpoll.spi.WakerHandle piped2 = s.newWaker(3);
+        user.wake();
+        piped.wake();
+        piped2.wake();
+        List<Long> tokens = pollNow(s);
+        tokens.sort(null);
+        assertEquals(List.of(1L, 2L, 3L), tokens);
+        piped.wake();
+        assertEquals(List.of(2L), pollNow(s));
+        assertEquals(List.of(), pollNow(s));
+    }
+
+    /**
+     * A kernel that predates EV_DISPATCH ignores the bit: a ONESHOT filter stays enabled after its
+     * event, and every later kevent() returns its record only for the decoder to drop it, so a poll
+     * with a timeout spins for the whole timeout. Such a kernel is refused at open.
+     */
+    @ParameterizedTest
+    @MethodSource("profilesAndStyles")
+    void aKernelWithoutEvDispatchIsRefusedAtOpen(KqueueProfile p, FakeKernel.ReceiptStyle style) {
+        for (boolean userFilter : new boolean[]{true, false}) {
+            FakeKernel k = new FakeKernel(p);
+            k.style = style;
+            k.dispatch = false;
+            k.userFilter = userFilter;
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> open(k));
+            assertEquals("kqueue: this kernel ignores EV_DISPATCH (a dispatched knote fired twice), which"
+                    + " ONESHOT needs; refusing to open rather than spin in poll", e.getMessage());
+            assertEquals(0, k.openDescriptors(), "the refused open closed what it had opened");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void aKernelWithEvDispatchOpensWithNothingLeftOfTheCheck(KqueueProfile p) throws IOException {
+        for (boolean userFilter : new boolean[]{true, false}) {
+            FakeKernel k = new FakeKernel(p);
+            k.userFilter = userFilter;
+            KqueueSelector s = open(k);
+            int kq = k.theKqueue();
+            assertEquals(1, k.knotes(kq), "the close signal or the wake pipe, nothing else");
+            assertEquals(userFilter ? 1 : 3, k.openDescriptors(), "the kqueue, and the wake pipe's two ends");
+            assertEquals(List.of(), pollNow(s));
+            s.close();
+            open.remove(s);
+            assertEquals(0, k.openDescriptors());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(KqueueProfile.class)
     void theFakeAnswersInItsKernelsStyle(KqueueProfile p) {
