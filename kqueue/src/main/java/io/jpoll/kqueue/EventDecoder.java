@@ -12,9 +12,22 @@ import java.nio.ByteBuffer;
  *
  * <p>What a record means:
  * <ul>
- *   <li>EVFILT_READ: readable; with EV_EOF also read-closed (the peer shut down or is gone);</li>
- *   <li>EVFILT_WRITE: writable; with EV_EOF also write-closed;</li>
- *   <li>EV_ERROR, or EV_EOF with a non-zero fflags (the socket error the kernel saw): error;</li>
+ *   <li>EVFILT_READ: readable; with EV_EOF also read-closed. The kernels set EV_EOF on a socket's
+ *       read filter only once its receive side can take no more (FreeBSD {@code filt_soread} and
+ *       xnu {@code filt_soread} on SBS_CANTRCVMORE / SS_CANTRCVMORE: the peer's FIN, a reset, a
+ *       shutdown), never for an unconnected or a listening socket, and on a pipe once the other
+ *       end is gone;</li>
+ *   <li>EVFILT_WRITE: writable; with EV_EOF also write-closed (SBS_CANTSENDMORE: our shutdown, a
+ *       reset; a pipe whose reader is gone). An unconnected TCP socket's write filter does not
+ *       fire at all;</li>
+ *   <li>EV_ERROR, or EV_EOF with a non-zero fflags (the socket error the kernel saw): error, and
+ *       readable and writable for each direction the registration asked for, as epoll reports
+ *       EPOLLERR: a caller waiting for either direction learns of it. A UDP socket's ICMP error
+ *       (so_error without EV_EOF) fires the filters with neither flag: readable or writable, no
+ *       closed flag, since the next send may well succeed;</li>
+ *   <li>a closed flag for a side the descriptor does not have is dropped: xnu attaches a filter
+ *       for the wrong end of a pipe that fires with EV_EOF when the pipe dies (sys_pipe.c,
+ *       {@code pipe_kqfilter}), and a read end has no write side to close;</li>
  *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
  *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector).</li>
@@ -62,17 +75,17 @@ final class EventDecoder {
                 signals |= WAKE_PIPE;
                 continue;
             }
-            int bits = readiness(filter, layout.flags(records, i), layout.fflags(records, i));
+            long state = registrations.current(udata);
+            if (state < 0) {
+                continue;
+            }
+            int bits = readiness(filter, layout.flags(records, i), layout.fflags(records, i), state);
             if (bits == 0) {
                 continue;
             }
             int at = merge.get(udata);
             if (at >= 0) {
                 sink.merge(at, bits);
-                continue;
-            }
-            long state = registrations.current(udata);
-            if (state < 0) {
                 continue;
             }
             long token = registrations.token(udata);
@@ -83,19 +96,26 @@ final class EventDecoder {
         return signals;
     }
 
-    /** The readiness bits of one READ or WRITE record; 0 for any other filter. */
-    int readiness(int filter, int flags, int fflags) {
+    /**
+     * The readiness bits of one READ or WRITE record of a registration in {@code state} (its
+     * {@link Registrations#hints}); 0 for any other filter.
+     */
+    int readiness(int filter, int flags, int fflags, long state) {
         int bits;
         boolean eof = (flags & c.evEof) != 0;
         if (filter == c.evfiltRead) {
-            bits = EventSink.READABLE | (eof ? EventSink.READ_CLOSED : 0);
+            bits = EventSink.READABLE
+                    | (eof && (state & Registrations.NO_READ_SIDE) == 0 ? EventSink.READ_CLOSED : 0);
         } else if (filter == c.evfiltWrite) {
-            bits = EventSink.WRITABLE | (eof ? EventSink.WRITE_CLOSED : 0);
+            bits = EventSink.WRITABLE
+                    | (eof && (state & Registrations.NO_WRITE_SIDE) == 0 ? EventSink.WRITE_CLOSED : 0);
         } else {
             return 0;
         }
         if ((flags & c.evError) != 0 || (eof && fflags != 0)) {
-            bits |= EventSink.ERROR;
+            bits |= EventSink.ERROR
+                    | ((state & Registrations.WANT_READ) != 0 ? EventSink.READABLE : 0)
+                    | ((state & Registrations.WANT_WRITE) != 0 ? EventSink.WRITABLE : 0);
         }
         return bits;
     }

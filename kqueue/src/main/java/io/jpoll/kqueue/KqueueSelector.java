@@ -315,7 +315,9 @@ final class KqueueSelector implements Selector {
             }
             int slot = registrations.add(fd);
             registrations.identity(slot, identity);
-            long udata = registrations.arm(slot, token, interests.trigger());
+            int sides = sidesOf(fd);
+            registrations.sides(slot, sides);
+            long udata = registrations.arm(slot, token, interests.trigger(), Registrations.hints(want, sides));
             boolean registered = false;
             ChangeBatch b = takeChanges();
             try {
@@ -367,7 +369,8 @@ final class KqueueSelector implements Selector {
             // receipt carries a stale errno), and then keeps the old udata. Always re-create there.
             boolean recreate = registrations.trigger(slot) != interests.trigger()
                     || profile == KqueueProfile.LIBKQUEUE;
-            long udata = registrations.arm(slot, token, interests.trigger());
+            long udata = registrations.arm(slot, token, interests.trigger(),
+                    Registrations.hints(want, registrations.sides(slot)));
             ChangeBatch b = takeChanges();
             try {
                 int delete = c.evDelete | c.evReceipt;
@@ -710,6 +713,26 @@ final class KqueueSelector implements Selector {
             return EBADF;
         }
         return err;
+    }
+
+    /**
+     * The sides (READ, WRITE) {@code fd} has, from its access mode: a pipe's read end is
+     * O_RDONLY on every OS here but FreeBSD and DragonFly (whose pipes are bidirectional), and
+     * never has its write side closed. Both, where the mode cannot be read.
+     */
+    private int sidesOf(int fd) {
+        int fl = kernel.fcntl(fd, KqueueConstants.F_GETFL);
+        if (fl < 0) {
+            return Registrations.READ | Registrations.WRITE;
+        }
+        switch (fl & KqueueConstants.O_ACCMODE) {
+            case KqueueConstants.O_RDONLY:
+                return Registrations.READ;
+            case KqueueConstants.O_WRONLY:
+                return Registrations.WRITE;
+            default:
+                return Registrations.READ | Registrations.WRITE;
+        }
     }
 
     /** macOS before 10.12 answers EPIPE when the other end of a pipe is gone, yet reports events (mio#582). */

@@ -443,7 +443,11 @@ final class FakeKernel implements Kernel {
                 Fd f = fds.get((int) k.ident);
                 boolean ready;
                 boolean eof;
-                if (k.filter == c.evfiltRead) {
+                if (k.filter == c.evfiltRead && f.kind == Kind.PIPE_WRITE) {
+                    // xnu's neutered filter for the wrong end (and a bidirectional pipe's read side).
+                    ready = f.peerGone;
+                    eof = f.peerGone;
+                } else if (k.filter == c.evfiltRead) {
                     ready = f.kind == Kind.PIPE_READ ? f.bytes > 0 || f.peerGone : f.readable || f.readEof;
                     eof = f.kind == Kind.PIPE_READ ? f.peerGone : f.readEof;
                     data = f.bytes;

@@ -208,6 +208,28 @@ class FakeKernelSelectorTest {
         }
     }
 
+    /**
+     * A pipe's read end, registered for both directions, when the writer closes: readable and
+     * read-closed; writable because it was asked for and the pipe died; write-closed only where
+     * the descriptor has a write side (FreeBSD and DragonFly pipes are bidirectional).
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void aPipesReadEndIsWriteClosedOnlyWherePipesAreBidirectional(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = open(k);
+        int[] pipe = k.pipe();
+        s.register(pipe[0], 9, READ_WRITE.level());
+        k.close(pipe[1]);
+        EventSink sink = new EventSink(8);
+        s.select(sink, 0);
+        assertEquals(1, sink.size());
+        boolean bidirectional = p == KqueueProfile.FREEBSD || p == KqueueProfile.FREEBSD_11
+                || p == KqueueProfile.DRAGONFLY;
+        assertEquals(EventSink.READABLE | EventSink.READ_CLOSED | EventSink.WRITABLE
+                | (bidirectional ? EventSink.WRITE_CLOSED : 0), sink.readiness(0));
+    }
+
     @ParameterizedTest
     @EnumSource(KqueueProfile.class)
     void theFakeAnswersInItsKernelsStyle(KqueueProfile p) {
