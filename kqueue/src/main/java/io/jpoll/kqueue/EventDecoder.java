@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
  *       for the wrong end of a pipe that fires with EV_EOF when the pipe dies (sys_pipe.c,
  *       {@code pipe_kqfilter}), and a read end has no write side to close;</li>
  *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
+ *   <li>EVFILT_USER with ident {@link #KICK_IDENT}: {@link ClosedWrites} has news (not reported);</li>
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
  *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector).</li>
  * </ul>
@@ -37,9 +38,13 @@ final class EventDecoder {
     /** Bits of {@link #decode}'s answer. */
     static final int INTERRUPTED = 1;
     static final int WAKE_PIPE = 2;
+    static final int KICKED = 4;
 
-    /** The EVFILT_USER ident of the close signal; wakers count from 1. */
+    /** The EVFILT_USER ident of the close signal. */
     static final long INTERRUPT_IDENT = 0;
+    /** The EVFILT_USER ident that wakes pollers to report {@link ClosedWrites}; wakers count from 2. */
+    static final long KICK_IDENT = 1;
+    static final long FIRST_WAKER_IDENT = 2;
     /** The udata of the wake pipe's read end; registrations never have the sign bit set. */
     static final long PIPE_UDATA = -1L;
 
@@ -59,13 +64,21 @@ final class EventDecoder {
      */
     int decode(ByteBuffer records, int n, EventSink sink, MergeIndex merge) {
         merge.reset();
+        return decodeMore(records, n, sink, merge);
+    }
+
+    /** {@link #decode} into a poll whose merge index already holds events ({@link ClosedWrites}). */
+    int decodeMore(ByteBuffer records, int n, EventSink sink, MergeIndex merge) {
         int signals = 0;
         for (int i = 0; i < n; i++) {
             int filter = layout.filter(records, i);
             long udata = layout.udata(records, i);
             if (filter == c.evfiltUser) {
-                if (layout.ident(records, i) == INTERRUPT_IDENT) {
+                long ident = layout.ident(records, i);
+                if (ident == INTERRUPT_IDENT) {
                     signals |= INTERRUPTED;
+                } else if (ident == KICK_IDENT) {
+                    signals |= KICKED;
                 } else {
                     sink.add(udata, EventSink.READABLE);
                 }
@@ -80,20 +93,35 @@ final class EventDecoder {
                 continue;
             }
             int bits = readiness(filter, layout.flags(records, i), layout.fflags(records, i), state);
-            if (bits == 0) {
-                continue;
-            }
-            int at = merge.get(udata);
-            if (at >= 0) {
-                sink.merge(at, bits);
-                continue;
-            }
-            long token = registrations.token(udata);
-            if (registrations.confirm(udata, state)) {
-                merge.put(udata, sink.add(token, bits));
+            if (bits != 0) {
+                deliver(udata, state, bits, sink, merge);
             }
         }
         return signals;
+    }
+
+    /**
+     * Reports {@code bits} for the registration {@code udata} names, as a record of it would be:
+     * merged into its event of this poll, or a new event if its epoch is current and (ONESHOT)
+     * this caller takes the arm. Whether an event was added or merged into.
+     */
+    boolean deliver(long udata, int bits, EventSink sink, MergeIndex merge) {
+        long state = registrations.current(udata);
+        return state >= 0 && deliver(udata, state, bits, sink, merge);
+    }
+
+    private boolean deliver(long udata, long state, int bits, EventSink sink, MergeIndex merge) {
+        int at = merge.get(udata);
+        if (at >= 0) {
+            sink.merge(at, bits);
+            return true;
+        }
+        long token = registrations.token(udata);
+        if (registrations.confirm(udata, state)) {
+            merge.put(udata, sink.add(token, bits));
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -52,11 +52,14 @@ final class KqueueSelector implements Selector {
     private final KeventLayout layout;
     private final int kq;
     private final Registrations registrations = new Registrations();
+    private final ClosedWrites closedWrites = new ClosedWrites();
+    /** Whether the {@link EventDecoder#KICK_IDENT} knote exists; under the lock. */
+    private boolean kickAdded;
     private final EventDecoder decoder;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
     private final BufferPool<ChangeBatch> changeBatches = new BufferPool<>(POOLED_BUFFERS);
     private final Object lock = new Object();
-    private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.INTERRUPT_IDENT + 1);
+    private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.FIRST_WAKER_IDENT);
     /**
      * The wake pipe: made at open where EVFILT_USER is missing, refused or not wanted (it then
      * carries the close signal too), or later, for wakers, once the kernel refuses more EVFILT_USER
@@ -308,6 +311,7 @@ final class KqueueSelector implements Selector {
                 // registration, as epoll forgets a closed fd. BSD kernels dropped its knotes at
                 // close; libkqueue keeps them, and needs EV_DELETE before the new EV_ADD.
                 int had = registrations.filters(existing);
+                closedWrites.remove(existing);
                 registrations.retire(fd);
                 if (profile == KqueueProfile.LIBKQUEUE) {
                     dropFilters(fd, had);
@@ -325,10 +329,13 @@ final class KqueueSelector implements Selector {
                 checkedSubmit(b, fd, token);
                 int err = 0;
                 int present = 0;
+                boolean writeGone = false;
                 for (int i = 0; i < b.count(); i++) {
                     int e = b.error(i, c);
                     if (e == 0 || ignoredOnAdd(e)) {
                         present |= bit(b.filter(i));
+                    } else if (b.filter(i) == c.evfiltWrite && writeSideGone(fd, e)) {
+                        writeGone = true;
                     } else if (err == 0) {
                         err = e;
                     }
@@ -339,6 +346,10 @@ final class KqueueSelector implements Selector {
                     throw error(profile, "kevent(EV_ADD)", "fd", fd, "token=" + token, addErrno(fd, err));
                 }
                 registrations.filters(slot, present);
+                if (writeGone) {
+                    closedWrites.put(slot, udata, interests.trigger());
+                    kick();
+                }
                 registered = true;
             } finally {
                 giveChanges(b);
@@ -389,6 +400,7 @@ final class KqueueSelector implements Selector {
                 int present = had;
                 int err = 0;
                 String op = null;
+                boolean writeGone = false;
                 for (int i = 0; i < b.count(); i++) {
                     int e = b.error(i, c);
                     // What was asked, not what the receipt says: see ChangeBatch.
@@ -403,12 +415,20 @@ final class KqueueSelector implements Selector {
                         }
                     } else if (e == 0 || ignoredOnAdd(e)) {
                         present |= f;
+                    } else if (f == Registrations.WRITE && writeSideGone(fd, e)) {
+                        writeGone = true;
                     } else if (err == 0) {
                         err = addErrno(fd, e);
                         op = "kevent(EV_ADD)";
                     }
                 }
                 registrations.filters(slot, present);
+                if (writeGone) {
+                    closedWrites.put(slot, udata, interests.trigger());
+                    kick();
+                } else {
+                    closedWrites.remove(slot);
+                }
                 if (err != 0) {
                     throw error(profile, op, "fd", fd, "token=" + token, err);
                 }
@@ -430,6 +450,7 @@ final class KqueueSelector implements Selector {
             int had = registrations.filters(slot);
             // Retire first: from here on, records of this registration that a poller fetched
             // already are dropped when decoded.
+            closedWrites.remove(slot);
             registrations.retire(fd);
             int err = dropFilters(fd, had);
             if (err != 0) {
@@ -458,13 +479,36 @@ final class KqueueSelector implements Selector {
         }
         int held = registrations.filters(slot);
         if (held == 0) {
-            return false;
+            return closedWrites.has(slot) && !writeStillGone(fd);
         }
         ChangeBatch b = takeChanges();
         try {
             addFilters(b, fd, held, c.evReceipt, registrations.udata(slot));
             checkedSubmit(b, fd, Long.MIN_VALUE);
             return allAbsent(b, c);
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /**
+     * For a registration that holds no knote because its only filter, EVFILT_WRITE, was refused
+     * for a widowed pipe: whether {@code fd} is still such a pipe, asked by adding a disabled
+     * EVFILT_WRITE. Refused the same way: yes. Accepted: the number is another file now (the
+     * probe is deleted again). Anything else (EBADF for a closed fd): no.
+     */
+    private boolean writeStillGone(int fd) throws IOException {
+        ChangeBatch b = takeChanges();
+        try {
+            b.add(fd, c.evfiltWrite, c.evAdd | c.evDisable | c.evReceipt, 0, 0L);
+            checkedSubmit(b, fd, Long.MIN_VALUE);
+            int e = b.error(0, c);
+            if (e == 0 || ignoredOnAdd(e)) {
+                b.clear().add(fd, c.evfiltWrite, c.evDelete | c.evReceipt, 0, 0L);
+                checkedSubmit(b, fd, Long.MIN_VALUE);
+                return false;
+            }
+            return writeSideGone(fd, e);
         } finally {
             giveChanges(b);
         }
@@ -507,32 +551,43 @@ final class KqueueSelector implements Selector {
         if (interrupted || sink.remaining() == 0) {
             return;
         }
-        int wanted = Math.min(sink.remaining(), MAX_EVENTS);
-        PollBuffer buffer = takePollBuffer(wanted);
+        PollBuffer buffer = takePollBuffer(Math.min(sink.remaining(), MAX_EVENTS));
         try {
             long maxNanos = profile.maxTimeoutSeconds * 1_000_000_000L;
             long remaining = timeoutNanos >= maxNanos ? -1 : timeoutNanos;
             long deadline = remaining > 0 ? System.nanoTime() + remaining : 0;
             int before = sink.size();
+            MergeIndex merge = buffer.merge();
             for (;;) {
-                int n = kernel.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(remaining));
+                merge.reset();
+                int wanted = Math.min(sink.remaining(), buffer.capacity());
+                long wait = remaining;
+                if (!closedWrites.isEmpty() && closedWrites.report(decoder, sink, merge, wanted) > 0) {
+                    wait = 0; // events to return already: only collect what else is ready
+                    wanted = Math.min(sink.remaining(), buffer.capacity() - merge.size());
+                    if (wanted == 0) {
+                        return;
+                    }
+                }
+                int signals = 0;
+                int n = kernel.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(wait));
                 if (n < 0) {
                     int err = kernel.errno();
                     if (err != KqueueProfile.EINTR) {
                         throw error(profile, "kevent(wait)", "kq", kq, null, err);
                     }
                 } else if (n > 0) {
-                    int signals = decoder.decode(buffer.view(), n, sink, buffer.merge());
+                    signals = decoder.decodeMore(buffer.view(), n, sink, merge);
                     // While a change waits for the mutex, leave the pipe readable (see ChangeHandoff).
                     if ((signals & EventDecoder.WAKE_PIPE) != 0 && !interrupted
                             && (handoff == null || !handoff.changesWaiting())) {
                         pipe.collect(sink); // a record of the pipe means the pipe exists
                     }
-                    if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
-                        return;
-                    }
                 }
-                // Nothing to report: a timeout, a signal, or only stale / disarmed records.
+                if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
+                    return;
+                }
+                // Nothing to report: a timeout, a signal, a kick, or only stale / disarmed records.
                 if (interrupted || remaining == 0) {
                     return;
                 }
@@ -548,6 +603,37 @@ final class KqueueSelector implements Selector {
             }
         } finally {
             givePollBuffer(buffer);
+        }
+    }
+
+    /**
+     * Wakes the pollers, so a waiting one reports {@link ClosedWrites}' news: the wake pipe where
+     * the selector has one, else an EVFILT_USER knote with EV_CLEAR, made on first need. Under
+     * the lock.
+     */
+    private void kick() throws IOException {
+        WakePipe p = pipe;
+        if (p != null) {
+            p.signal();
+            return;
+        }
+        ChangeBatch b = takeChanges();
+        try {
+            long ident = EventDecoder.KICK_IDENT;
+            if (!kickAdded) {
+                b.add(ident, c.evfiltUser, c.evAdd | c.evClear | c.evReceipt, 0, 0L);
+            }
+            b.add(ident, c.evfiltUser, c.evReceipt, c.noteTrigger, 0L);
+            int err = submit(b);
+            if (err == 0) {
+                kickAdded = true;
+            } else if (userFilterRefused(err)) {
+                overflowPipe().signal();
+            } else {
+                throw error(profile, "kevent(NOTE_TRIGGER)", null, -1, "kick", err);
+            }
+        } finally {
+            giveChanges(b);
         }
     }
 
@@ -733,6 +819,19 @@ final class KqueueSelector implements Selector {
             default:
                 return Registrations.READ | Registrations.WRITE;
         }
+    }
+
+    /**
+     * Whether a refused EV_ADD of EVFILT_WRITE means the descriptor's write side is gone, a pipe
+     * whose reader has closed: EPIPE on FreeBSD, DragonFly and OpenBSD; EBADF on NetBSD, told from
+     * a closed descriptor by fcntl(F_GETFD) (sys_pipe.c, pipe_kqfilter, in each). See
+     * {@link ClosedWrites}.
+     */
+    private boolean writeSideGone(int fd, int err) {
+        if (err == KqueueProfile.EPIPE) {
+            return true;
+        }
+        return profile == KqueueProfile.NETBSD && err == EBADF && kernel.fcntl(fd, KqueueConstants.F_GETFD) >= 0;
     }
 
     /** macOS before 10.12 answers EPIPE when the other end of a pipe is gone, yet reports events (mio#582). */

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *       change's flags and libkqueue copies the change (common/kevent.c {@code kevent_copyin});
  *       FreeBSD {@code kqueue_kevent}, OpenBSD {@code sys_kevent}, NetBSD {@code kevent1} and
  *       DragonFly {@code kern_kevent} set {@code flags = EV_ERROR}, dropping EV_ADD / EV_DELETE;</li>
- *   <li>knotes: EV_ADD creates or updates udata, EV_DELETE / EV_ENABLE / a bare change of a missing
+ *   <li>knotes: EV_ADD creates or updates udata and re-evaluates the knote, EV_DELETE / EV_ENABLE / a bare change of a missing
  *       knote answer ENOENT, EV_DISPATCH disables after delivery (unless {@link #dispatch} is off,
  *       like a kernel that ignores the unknown bit), EV_CLEAR reports each change once;</li>
  *   <li>closing a descriptor drops its knotes (every BSD's {@code knote_fdclose});</li>
@@ -165,6 +165,17 @@ final class FakeKernel implements Kernel {
 
     boolean isOpen(int fd) {
         return fds.containsKey(fd);
+    }
+
+    /** Whether the EVFILT_USER knote {@code ident} of {@code kq} is triggered (and not yet delivered). */
+    boolean triggered(int kq, long ident) {
+        Knote k = kqueues.get(kq).get(new Key(ident, c.evfiltUser));
+        return k != null && k.triggered;
+    }
+
+    /** Bytes waiting in the pipe whose read end is {@code fd}. */
+    int pending(int fd) {
+        return fds.get(fd).bytes;
     }
 
     int openDescriptors() {
@@ -398,6 +409,11 @@ final class FakeKernel implements Kernel {
             knotes.put(key, k);
         }
         k.udata = udata;
+        if ((flags & c.evAdd) != 0) {
+            // An EV_ADD of an existing knote re-evaluates it and activates it if its condition
+            // holds, EV_CLEAR or not (FreeBSD kqueue_register's f_event, xnu's f_touch).
+            k.deliveredGeneration = -1;
+        }
         if ((flags & c.evDisable) != 0) {
             k.disabled = true;
         }

@@ -230,6 +230,132 @@ class FakeKernelSelectorTest {
                 | (bidirectional ? EventSink.WRITE_CLOSED : 0), sink.readiness(0));
     }
 
+    /** One select without waiting: the events, as token to readiness. */
+    private static java.util.Map<Long, Integer> events(KqueueSelector s) throws IOException {
+        EventSink sink = new EventSink(16);
+        s.select(sink, 0);
+        java.util.Map<Long, Integer> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < sink.size(); i++) {
+            m.put(sink.token(i), sink.readiness(i));
+        }
+        return m;
+    }
+
+    /**
+     * WRITABLE on a pipe whose reader has closed. FreeBSD, DragonFly and OpenBSD refuse the
+     * EVFILT_WRITE with EPIPE, NetBSD with EBADF (pipe_kqfilter), where epoll reports EPOLLOUT |
+     * EPOLLERR and xnu attaches a filter that fires with EV_EOF. The registration succeeds and the
+     * event is reported as the kernel would report a reader closing a moment later: writable and
+     * write-closed, by the registration's trigger.
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void writableOnAWidowedPipeIsReportedWriteClosed(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = open(k);
+        int closedWrite = EventSink.WRITABLE | EventSink.WRITE_CLOSED
+                | (p == KqueueProfile.LIBKQUEUE ? EventSink.ERROR : 0); // libkqueue: EPOLLERR's EIO in fflags
+        int[] oneshot = k.pipe();
+        int[] level = k.pipe();
+        int[] edge = k.pipe();
+        k.close(oneshot[0]);
+        k.close(level[0]);
+        k.close(edge[0]);
+        s.register(oneshot[1], 1, Interests.WRITABLE);
+        s.register(level[1], 2, Interests.WRITABLE.level());
+        s.register(edge[1], 3, Interests.WRITABLE.edge());
+        assertEquals(java.util.Map.of(1L, closedWrite, 2L, closedWrite, 3L, closedWrite), events(s));
+        assertEquals(java.util.Map.of(2L, closedWrite), events(s), "only LEVEL again");
+        s.reregister(oneshot[1], 11, Interests.WRITABLE);
+        s.reregister(edge[1], 13, Interests.WRITABLE.edge());
+        assertEquals(java.util.Map.of(11L, closedWrite, 2L, closedWrite, 13L, closedWrite), events(s));
+        s.deregister(level[1]);
+        assertEquals(java.util.Map.of(), events(s));
+        s.deregister(oneshot[1]);
+        s.deregister(edge[1]);
+    }
+
+    /** Both directions on a widowed pipe's write end: one event, write-closed merged with what reading says. */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void readableAndWritableOnAWidowedPipeMergeIntoOneEvent(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = open(k);
+        int[] pipe = k.pipe();
+        k.close(pipe[0]);
+        s.register(pipe[1], 5, READ_WRITE.level());
+        java.util.Map<Long, Integer> got = events(s);
+        assertEquals(1, got.size(), got.toString());
+        int bits = got.get(5L);
+        assertEquals(EventSink.READABLE | EventSink.WRITABLE | EventSink.WRITE_CLOSED,
+                bits & (EventSink.READABLE | EventSink.WRITABLE | EventSink.WRITE_CLOSED), "bits " + bits);
+    }
+
+    /** A poller already waiting must learn of the new write-closed registration: the selector wakes it. */
+    @ParameterizedTest
+    @EnumSource(value = KqueueProfile.class, names = {"FREEBSD", "FREEBSD_11", "OPENBSD", "NETBSD", "DRAGONFLY"})
+    void aWriteClosedRegistrationWakesThePollers(KqueueProfile p) throws IOException {
+        for (boolean userFilter : new boolean[]{true, false}) {
+            FakeKernel k = new FakeKernel(p);
+            k.userFilter = userFilter;
+            KqueueSelector s = open(k);
+            int kq = k.theKqueue();
+            int[] pipe = k.pipe();
+            k.close(pipe[0]);
+            s.register(pipe[1], 5, Interests.WRITABLE);
+            if (userFilter) {
+                assertTrue(k.triggered(kq, EventDecoder.KICK_IDENT), "the kick knote was triggered");
+            } else {
+                // The wake pipe was opened first: its read end is the lowest number after the kqueue.
+                assertEquals(1, k.pending(kq + 1), "a byte in the wake pipe");
+            }
+            assertEquals(java.util.Map.of(5L, ClosedWrites.BITS), events(s));
+            assertEquals(java.util.Map.of(), events(s));
+        }
+    }
+
+    /**
+     * A registration that holds no knote (WRITABLE only, on a widowed pipe) whose descriptor is
+     * closed without deregister: a new file with the number can be registered, and a second
+     * register of the still-open widowed pipe is refused.
+     */
+    @ParameterizedTest
+    @EnumSource(value = KqueueProfile.class, names = {"FREEBSD", "FREEBSD_11", "OPENBSD", "NETBSD", "DRAGONFLY"})
+    void aWriteClosedRegistrationOfAClosedDescriptorMakesWayForTheNext(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = open(k);
+        int[] pipe = k.pipe();
+        k.close(pipe[0]);
+        s.register(pipe[1], 5, Interests.WRITABLE.level());
+        org.junit.jupiter.api.Assertions.assertThrows(io.jpoll.AlreadyRegisteredException.class,
+                () -> s.register(pipe[1], 6, Interests.WRITABLE));
+        k.close(pipe[1]);
+        int socket = k.socket();
+        int other = k.socket();
+        assertTrue(socket == pipe[1] || other == pipe[1], "the number was reused");
+        int reused = pipe[1];
+        s.register(reused, 7, Interests.WRITABLE.level());
+        k.writable(reused, true);
+        assertEquals(java.util.Map.of(7L, EventSink.WRITABLE), events(s), "the new file, not the old closed write");
+        int kq = k.theKqueue();
+        assertTrue(k.holds(kq, reused, p.constants.evfiltWrite));
+        assertEquals(3, k.knotes(kq), "the close signal, the kick and the new write filter: no probe left");
+    }
+
+    /** A descriptor that is closed is still refused: EBADF is only "reader gone" on NetBSD, and only for an open fd. */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void aClosedDescriptorIsStillRefused(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        KqueueSelector s = open(k);
+        int[] pipe = k.pipe();
+        k.close(pipe[0]);
+        k.close(pipe[1]);
+        NativeException e = org.junit.jupiter.api.Assertions.assertThrows(NativeException.class,
+                () -> s.register(pipe[1], 5, Interests.WRITABLE));
+        assertEquals("EBADF", e.errorName());
+    }
+
     @ParameterizedTest
     @EnumSource(KqueueProfile.class)
     void theFakeAnswersInItsKernelsStyle(KqueueProfile p) {
