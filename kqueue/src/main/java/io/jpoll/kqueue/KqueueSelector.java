@@ -348,7 +348,14 @@ final class KqueueSelector implements Selector {
                 registrations.filters(slot, present);
                 if (writeGone) {
                     closedWrites.put(slot, udata, interests.trigger());
-                    kick();
+                    try {
+                        kick();
+                    } catch (IOException | RuntimeException e) {
+                        // A poller might never learn of it: fail the register as a whole.
+                        closedWrites.remove(slot);
+                        dropFilters(fd, present);
+                        throw e;
+                    }
                 }
                 registered = true;
             } finally {
