@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Descriptor exhaustion, in a child JVM ({@link ExhaustionChild}) whose fd limit is lowered and
  * filled, so this JVM's own limit is untouched: {@code Poll.open} and {@code waker} fail with a
  * NativeException naming EMFILE, nothing is left half-open, and the Poll works again once
- * descriptors are freed.
+ * descriptors are freed. Over libkqueue, an EVFILT_USER add that runs out reports EBADF instead
+ * (libkqueue's bug, cited below); everything else is checked the same.
  */
 @EnabledOnOs(OS.LINUX)
 class ExhaustionTest {
@@ -72,7 +73,18 @@ class ExhaustionTest {
             if (s.startsWith("opened") || (s.isEmpty() && !isEpoll())) {
                 continue; // the backend needs no descriptor for it, or no second one
             }
-            assertTrue(s.contains("NativeException errorName=EMFILE errorCode=24"), () -> failure + ": " + s);
+            if (libkqueueLosesEmfile(s)) {
+                // libkqueue's own bug, not jpoll's: src/linux/user.c, linux_evfilt_user_knote_create,
+                // calls close(-1) after eventfd() failed, and that close's EBADF overwrites the
+                // EMFILE that kevent() would report. The failure is still a NativeException naming
+                // the EVFILT_USER add, and the leak and recovery checks below still run.
+                assertTrue(s.contains("NativeException errorName=EBADF errorCode=9"), () -> failure + ": " + s);
+                assertTrue(s.contains(": EBADF ("), () -> failure + " message must name the errno: " + s);
+                continue;
+            }
+            assertTrue(s.contains("NativeException errorName=EMFILE errorCode=24"), () -> failure + ": expected EMFILE"
+                    + (isLibkqueue() ? " (EBADF is accepted over libkqueue only from its EVFILT_USER add, whose"
+                    + " linux_evfilt_user_knote_create overwrites errno with close(-1)'s EBADF)" : "") + ": " + s);
             assertTrue(s.contains(": EMFILE ("), () -> failure + " message must name EMFILE: " + s);
         }
         // Which call ran out names the operation: the queue itself, then its close signal, then the waker's.
@@ -80,6 +92,16 @@ class ExhaustionTest {
             assertTrue(steps.get("open-0-free").contains("operation=epoll_create1"), steps::toString);
             assertTrue(steps.get("open-partial-free").contains("operation=eventfd"), steps::toString);
             assertTrue(steps.get("waker-0-free").contains("operation=eventfd"), steps::toString);
+        }
+        if (isKqueue()) {
+            assertTrue(steps.get("open-0-free").contains("operation=kqueue "), steps::toString);
+            for (String step : new String[]{"open-partial-free", "waker-0-free"}) {
+                String s = steps.getOrDefault(step, "");
+                // The close signal and the waker: an EVFILT_USER knote (an eventfd inside libkqueue),
+                // or where EVFILT_USER is missing, the wake pipe (which also carries wakers).
+                assertTrue(s.isEmpty() || s.startsWith("opened") || s.contains("operation=kevent(EV_ADD) EVFILT_USER ")
+                        || s.contains("operation=pipe "), () -> step + ": " + s);
+            }
         }
         assertEquals("opened", steps.get("open-enough-free"));
         String register = steps.getOrDefault("register-0-free", "");
@@ -91,6 +113,24 @@ class ExhaustionTest {
     private static boolean isEpoll() {
         String b = System.getProperty("jpoll.backend", "");
         return b.isBlank() || b.equals("epoll");
+    }
+
+    private static boolean isKqueue() {
+        return System.getProperty("jpoll.backend", "").equals("kqueue");
+    }
+
+    /** kqueue on Linux: only over libkqueue. */
+    private static boolean isLibkqueue() {
+        return isKqueue() && !System.getProperty("jpoll.kqueue.library", "").isBlank();
+    }
+
+    /**
+     * Whether a step failed with libkqueue's EBADF-for-EMFILE: only over libkqueue, and only from
+     * the EVFILT_USER add, whose knote is the eventfd that could not be made.
+     */
+    private static boolean libkqueueLosesEmfile(String step) {
+        return isLibkqueue() && step.contains("errorName=EBADF")
+                && step.contains("operation=kevent(EV_ADD) EVFILT_USER ");
     }
 
     private static Map<String, String> steps(String output) {

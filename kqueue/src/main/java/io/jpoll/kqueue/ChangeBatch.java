@@ -12,6 +12,13 @@ import java.nio.ByteOrder;
  * failed, and libkqueue reports change errors only this way. A zero timeout follows the records so
  * the call never waits even where a kernel would look for events after the receipts.
  *
+ * <p>What each slot asked for (its filter and flags) is kept here in Java, and only the errno is
+ * read from the receipt: the receipt overwrites the change, and the kernels differ in what they
+ * leave of it. xnu ORs EV_ERROR into the change's flags (kern_event.c, kevent_register's caller)
+ * and libkqueue copies the change (common/kevent.c, kevent_copyin), but FreeBSD (kqueue_kevent),
+ * OpenBSD (sys_kevent), NetBSD (kevent1) and DragonFly (kern_kevent) write
+ * {@code flags = EV_ERROR}, so EV_ADD and EV_DELETE are gone from their receipts.
+ *
  * <p>Owns its native memory; {@link #free()} releases it once. Used by one thread at a time
  * (taken from and given back to the selector's pool).
  */
@@ -20,13 +27,17 @@ final class ChangeBatch {
     private static final int TIMESPEC = 16;
 
     private final KeventLayout layout;
+    private final Kernel kernel;
     private final Memory memory;
     private final ByteBuffer view;
     private final long address;
+    private final int[] filters = new int[MAX];
+    private final int[] flags = new int[MAX];
     private int count;
 
-    ChangeBatch(KeventLayout layout) {
+    ChangeBatch(KeventLayout layout, Kernel kernel) {
         this.layout = layout;
+        this.kernel = kernel;
         memory = new Memory((long) layout.size() * MAX + TIMESPEC);
         memory.clear();
         view = memory.getByteBuffer(0, memory.size()).order(ByteOrder.nativeOrder());
@@ -44,13 +55,20 @@ final class ChangeBatch {
 
     /** Appends a change; the caller includes EV_RECEIPT in {@code flags}. */
     ChangeBatch add(long ident, int filter, int flags, int fflags, long udata) {
+        filters[count] = filter;
+        this.flags[count] = flags;
         layout.put(view, count++, ident, filter, flags, fflags, 0L, udata);
         return this;
     }
 
-    /** The filter change {@code i} named (read back from what was written). */
+    /** The filter change {@code i} named, as asked (never read back from the receipt). */
     int filter(int i) {
-        return layout.filter(view, i);
+        return filters[i];
+    }
+
+    /** The flags change {@code i} was submitted with, as asked (never read back from the receipt). */
+    int flags(int i) {
+        return flags[i];
     }
 
     /**
@@ -65,7 +83,7 @@ final class ChangeBatch {
     /** Submits the changes; the kevent() return value, -1 with errno set on failure. */
     int submit(int kq) {
         long timeout = address + (long) layout.size() * MAX;
-        return Natives.kevent(kq, address, count, address, count, timeout);
+        return kernel.kevent(kq, address, count, address, count, timeout);
     }
 
     /** The records: the changes as written, then the kernel's receipts in their place. */

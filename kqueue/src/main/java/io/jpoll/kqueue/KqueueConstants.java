@@ -63,6 +63,10 @@ final class KqueueConstants {
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int FD_CLOEXEC = 1;
+    /** The same on Linux and every BSD: O_ACCMODE 3, O_RDONLY 0, O_WRONLY 1, O_RDWR 2. */
+    static final int O_ACCMODE = 3;
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
 
     final String os;
     final int evfiltRead;

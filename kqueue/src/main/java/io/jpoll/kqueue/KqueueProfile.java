@@ -10,9 +10,12 @@ import io.jpoll.spi.Platform;
  */
 enum KqueueProfile {
     MACOS(KeventLayout.BSD, KqueueConstants.MACOS, Errno.MACOS, false, Integer.MAX_VALUE),
-    /** FreeBSD 12 and later: the 64-byte {@code struct kevent}. */
+    /**
+     * FreeBSD whose libc binds {@code kevent@FBSD_1.5}: the 64-byte {@code struct kevent}. The
+     * binding picks between this and {@link #FREEBSD_11} from the symbol it got ({@link FreebsdKevent}).
+     */
     FREEBSD(KeventLayout.FREEBSD_12, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
-    /** FreeBSD 11 and older: the 32-byte {@code struct kevent}. */
+    /** FreeBSD whose libc binds {@code kevent@FBSD_1.0} (an 11.x userland): the 32-byte {@code struct kevent}. */
     FREEBSD_11(KeventLayout.BSD, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
     OPENBSD(KeventLayout.BSD, KqueueConstants.OPENBSD, Errno.OPENBSD, false, Integer.MAX_VALUE),
     /** NetBSD: the 40-byte {@code struct kevent}, {@code __kevent50} with {@code size_t} counts. */
@@ -28,6 +31,7 @@ enum KqueueProfile {
     /** The errno numbers the backend branches on; 1 to 34 agree on every OS here. */
     static final int ENOENT = 2;
     static final int EINTR = 4;
+    static final int ENOMEM = 12;
     static final int EINVAL = 22;
     static final int EPIPE = 32;
 
@@ -55,7 +59,8 @@ enum KqueueProfile {
      * The profile for an OS, or null where kqueue does not exist natively (Linux without
      * libkqueue, Windows).
      *
-     * @param osVersion the {@code os.version} property, consulted on FreeBSD (like {@code 14.1-RELEASE})
+     * @param osVersion the {@code os.version} property, consulted on FreeBSD (like {@code 14.1-RELEASE});
+     *                  a first guess that the binding replaces with the layout of the symbol it bound
      * @param libkqueue whether a libkqueue library was named on Linux
      */
     static KqueueProfile of(Platform.Os os, String osVersion, boolean libkqueue) {

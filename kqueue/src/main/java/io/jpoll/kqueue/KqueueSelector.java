@@ -47,43 +47,60 @@ final class KqueueSelector implements Selector {
     private static final int MAX_EVENTS = 4096;
 
     private final KqueueProfile profile;
+    private final Kernel kernel;
     private final KqueueConstants c;
     private final KeventLayout layout;
     private final int kq;
     private final Registrations registrations = new Registrations();
+    private final ClosedWrites closedWrites = new ClosedWrites();
+    /** Whether the {@link EventDecoder#KICK_IDENT} knote exists; under the lock. */
+    private boolean kickAdded;
     private final EventDecoder decoder;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
     private final BufferPool<ChangeBatch> changeBatches = new BufferPool<>(POOLED_BUFFERS);
     private final Object lock = new Object();
-    private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.INTERRUPT_IDENT + 1);
-    /** The wake pipe where EVFILT_USER is missing (or refused); null otherwise. */
-    private final WakePipe pipe;
+    private final AtomicLong nextWakerId = new AtomicLong(EventDecoder.FIRST_WAKER_IDENT);
+    /**
+     * The wake pipe: made at open where EVFILT_USER is missing, refused or not wanted (it then
+     * carries the close signal too), or later, for wakers, once the kernel refuses more EVFILT_USER
+     * knotes (OpenBSD's per-process cap). Null until then; set once, under the lock.
+     */
+    private volatile WakePipe pipe;
+    /** Whether the close signal goes through {@link #pipe} rather than an EVFILT_USER knote. */
+    private final boolean pipeInterrupt;
     /** libkqueue before 2.7 (with the pipe): lets changes past a waiting poller; null otherwise. */
     private final ChangeHandoff handoff;
     private volatile boolean interrupted;
 
-    private KqueueSelector(KqueueProfile profile, int kq, WakePipe pipe, boolean waitHoldsLock) {
+    private KqueueSelector(KqueueProfile profile, Kernel kernel, int kq, WakePipe pipe, boolean waitHoldsLock) {
         this.profile = profile;
+        this.kernel = kernel;
         this.c = profile.constants;
         this.layout = profile.layout;
         this.kq = kq;
         this.pipe = pipe;
+        this.pipeInterrupt = pipe != null;
         this.handoff = pipe != null && waitHoldsLock ? new ChangeHandoff(pipe) : null;
         this.decoder = new EventDecoder(layout, c, registrations);
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
-        int kq = Natives.kqueue();
+        return open(profile, Kernel.NATIVE);
+    }
+
+    /** Opens a selector over {@code kernel}: the real one, or in tests a fake. */
+    static KqueueSelector open(KqueueProfile profile, Kernel kernel) throws IOException {
+        int kq = kernel.kqueue();
         if (kq < 0) {
-            throw error(profile, "kqueue", null, -1, null, Natives.errno());
+            throw error(profile, "kqueue", null, -1, null, kernel.errno());
         }
         KqueueSelector selector = null;
         WakePipe pipe = null;
         try {
-            if (Natives.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-                throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, Natives.errno());
+            if (kernel.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
+                throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, kernel.errno());
             }
-            selector = new KqueueSelector(profile, kq, null, false);
+            selector = new KqueueSelector(profile, kernel, kq, null, false);
             boolean waitHoldsLock = profile == KqueueProfile.LIBKQUEUE
                     && selector.libkqueueVersion() < LIBKQUEUE_2_7;
             if (selector.wantsUserFilter(waitHoldsLock) && selector.addInterruptFilter()) {
@@ -91,9 +108,10 @@ final class KqueueSelector implements Selector {
             }
             // No EVFILT_USER (refused, unsafe on this libkqueue, or not wanted): the wake pipe.
             selector.freeBuffers();
-            pipe = WakePipe.open(profile);
-            selector = new KqueueSelector(profile, kq, pipe, waitHoldsLock);
-            selector.addWakePipe();
+            pipe = WakePipe.open(profile, kernel);
+            selector = new KqueueSelector(profile, kernel, kq, pipe, waitHoldsLock);
+            selector.requireDispatch(pipe.writeFd(), profile.constants.evfiltWrite);
+            selector.addWakePipe(pipe);
             return selector;
         } catch (IOException | RuntimeException | Error e) {
             if (selector != null) {
@@ -102,7 +120,8 @@ final class KqueueSelector implements Selector {
             if (pipe != null) {
                 pipe.close();
             }
-            Natives.close(kq);
+            kernel.close(kq);
+            kernel.drainPendingClose();
             throw e;
         }
     }
@@ -140,14 +159,31 @@ final class KqueueSelector implements Selector {
     /**
      * Adds the EVFILT_USER knote that {@link #interrupt()} triggers. Level-triggered on purpose
      * (no EV_CLEAR): once triggered it stays pending, so every poller, now or later, sees it.
-     * False where the kernel refuses EVFILT_USER (older OpenBSD and NetBSD): use the pipe.
+     * False where the kernel refuses EVFILT_USER: EINVAL where it lacks it (older OpenBSD and
+     * NetBSD), ENOMEM where the process holds as many as it may (OpenBSD's kq_usereventsmax,
+     * 1024 EVFILT_USER and EVFILT_TIMER knotes per process): use the pipe.
+     *
+     * <p>The knote is first added with EV_DISPATCH and triggered, for {@link #requireDispatch},
+     * then replaced by the plain one.
      */
     private boolean addInterruptFilter() throws IOException {
         ChangeBatch b = takeChanges();
         try {
-            b.add(EventDecoder.INTERRUPT_IDENT, c.evfiltUser, c.evAdd | c.evReceipt, 0, 0L);
+            long ident = EventDecoder.INTERRUPT_IDENT;
+            b.add(ident, c.evfiltUser, c.evAdd | c.evDispatch | c.evReceipt, 0, 0L)
+                    .add(ident, c.evfiltUser, c.evReceipt, c.noteTrigger, 0L);
             int err = submit(b);
-            if (err == KqueueProfile.EINVAL) {
+            if (userFilterRefused(err)) {
+                return false;
+            }
+            if (err != 0) {
+                throw error(profile, "kevent(EV_ADD) EVFILT_USER", null, -1, null, err);
+            }
+            requireDispatch(ident, c.evfiltUser);
+            b.clear().add(ident, c.evfiltUser, c.evAdd | c.evReceipt, 0, 0L);
+            err = submit(b);
+            // Another thread of the process may have taken the last EVFILT_USER knote meanwhile.
+            if (userFilterRefused(err)) {
                 return false;
             }
             if (err != 0) {
@@ -159,17 +195,97 @@ final class KqueueSelector implements Selector {
         }
     }
 
-    /** Registers the wake pipe's read end, level-triggered, for the same reason as above. */
-    private void addWakePipe() throws IOException {
+    /** EINVAL: no EVFILT_USER here; ENOMEM: no more of them for this process (OpenBSD). */
+    private static boolean userFilterRefused(int err) {
+        return err == KqueueProfile.EINVAL || err == KqueueProfile.ENOMEM;
+    }
+
+    /**
+     * Refuses a kernel that ignores EV_DISPATCH. Kernels ignore flag bits they do not know (OpenBSD
+     * before EV_DISPATCH masked only EV_SYSFLAGS), and there a ONESHOT filter stays enabled after
+     * its event: every later kevent() returns its record only for the decoder to drop it, and a
+     * poll spins until its timeout. The knote {@code ident}/{@code filter} is ready at once (a
+     * triggered EVFILT_USER, or the write end of an empty pipe) and was added with EV_DISPATCH;
+     * the first poll must see it and the second must not. The knote is deleted afterwards.
+     */
+    private void requireDispatch(long ident, int filter) throws IOException {
+        PollBuffer buffer = takePollBuffer(MIN_EVENTS);
         ChangeBatch b = takeChanges();
         try {
-            b.add(pipe.readFd(), c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
-            int err = submit(b);
-            if (err != 0) {
-                throw error(profile, "kevent(EV_ADD) wake pipe", "fd", pipe.readFd(), null, err);
+            if (filter != c.evfiltUser) {
+                b.add(ident, filter, c.evAdd | c.evDispatch | c.evReceipt, 0, 0L);
+                int err = submit(b);
+                if (err != 0) {
+                    throw error(profile, "kevent(EV_ADD) EV_DISPATCH check", "fd", ident, null, err);
+                }
+            }
+            boolean first = delivered(buffer, ident, filter);
+            boolean second = delivered(buffer, ident, filter);
+            b.clear().add(ident, filter, c.evDelete | c.evReceipt, 0, 0L);
+            submit(b);
+            if (!first) {
+                throw new IOException("kqueue: a ready knote added with EV_DISPATCH was not delivered;"
+                        + " this kernel cannot be relied on for ONESHOT");
+            }
+            if (second) {
+                throw new IOException("kqueue: this kernel ignores EV_DISPATCH (a dispatched knote fired twice),"
+                        + " which ONESHOT needs; refusing to open rather than spin in poll");
             }
         } finally {
             giveChanges(b);
+            givePollBuffer(buffer);
+        }
+    }
+
+    /** Polls without waiting; whether a record of {@code ident}/{@code filter} came back. */
+    private boolean delivered(PollBuffer buffer, long ident, int filter) throws NativeException {
+        int n;
+        while ((n = kernel.kevent(kq, 0L, 0, buffer.address(), buffer.capacity(), buffer.timeout(0))) < 0) {
+            int err = kernel.errno();
+            if (err != KqueueProfile.EINTR) {
+                throw error(profile, "kevent(wait)", "kq", kq, null, err);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (layout.ident(buffer.view(), i) == ident && layout.filter(buffer.view(), i) == filter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registers a wake pipe's read end, level-triggered, for the same reason as above. */
+    private void addWakePipe(WakePipe p) throws IOException {
+        ChangeBatch b = takeChanges();
+        try {
+            b.add(p.readFd(), c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
+            int err = submit(b);
+            if (err != 0) {
+                throw error(profile, "kevent(EV_ADD) wake pipe", "fd", p.readFd(), null, err);
+            }
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /**
+     * The wake pipe for wakers the kernel has no EVFILT_USER knote for, made and registered on
+     * first need.
+     */
+    private WakePipe overflowPipe() throws IOException {
+        synchronized (lock) {
+            WakePipe p = pipe;
+            if (p == null) {
+                p = WakePipe.open(profile, kernel);
+                try {
+                    addWakePipe(p);
+                } catch (IOException | RuntimeException e) {
+                    p.close();
+                    throw e;
+                }
+                pipe = p;
+            }
+            return p;
         }
     }
 
@@ -195,6 +311,7 @@ final class KqueueSelector implements Selector {
                 // registration, as epoll forgets a closed fd. BSD kernels dropped its knotes at
                 // close; libkqueue keeps them, and needs EV_DELETE before the new EV_ADD.
                 int had = registrations.filters(existing);
+                closedWrites.remove(existing);
                 registrations.retire(fd);
                 if (profile == KqueueProfile.LIBKQUEUE) {
                     dropFilters(fd, had);
@@ -202,7 +319,9 @@ final class KqueueSelector implements Selector {
             }
             int slot = registrations.add(fd);
             registrations.identity(slot, identity);
-            long udata = registrations.arm(slot, token, interests.trigger());
+            int sides = sidesOf(fd);
+            registrations.sides(slot, sides);
+            long udata = registrations.arm(slot, token, interests.trigger(), Registrations.hints(want, sides));
             boolean registered = false;
             ChangeBatch b = takeChanges();
             try {
@@ -210,10 +329,13 @@ final class KqueueSelector implements Selector {
                 checkedSubmit(b, fd, token);
                 int err = 0;
                 int present = 0;
+                boolean writeGone = false;
                 for (int i = 0; i < b.count(); i++) {
                     int e = b.error(i, c);
                     if (e == 0 || ignoredOnAdd(e)) {
                         present |= bit(b.filter(i));
+                    } else if (b.filter(i) == c.evfiltWrite && writeSideGone(fd, e)) {
+                        writeGone = true;
                     } else if (err == 0) {
                         err = e;
                     }
@@ -224,6 +346,17 @@ final class KqueueSelector implements Selector {
                     throw error(profile, "kevent(EV_ADD)", "fd", fd, "token=" + token, addErrno(fd, err));
                 }
                 registrations.filters(slot, present);
+                if (writeGone) {
+                    closedWrites.put(slot, udata, interests.trigger());
+                    try {
+                        kick();
+                    } catch (IOException | RuntimeException e) {
+                        // A poller might never learn of it: fail the register as a whole.
+                        closedWrites.remove(slot);
+                        dropFilters(fd, present);
+                        throw e;
+                    }
+                }
                 registered = true;
             } finally {
                 giveChanges(b);
@@ -254,7 +387,8 @@ final class KqueueSelector implements Selector {
             // receipt carries a stale errno), and then keeps the old udata. Always re-create there.
             boolean recreate = registrations.trigger(slot) != interests.trigger()
                     || profile == KqueueProfile.LIBKQUEUE;
-            long udata = registrations.arm(slot, token, interests.trigger());
+            long udata = registrations.arm(slot, token, interests.trigger(),
+                    Registrations.hints(want, registrations.sides(slot)));
             ChangeBatch b = takeChanges();
             try {
                 int delete = c.evDelete | c.evReceipt;
@@ -273,9 +407,11 @@ final class KqueueSelector implements Selector {
                 int present = had;
                 int err = 0;
                 String op = null;
+                boolean writeGone = false;
                 for (int i = 0; i < b.count(); i++) {
                     int e = b.error(i, c);
-                    boolean isDelete = (layout.flags(b.view(), i) & c.evDelete) != 0;
+                    // What was asked, not what the receipt says: see ChangeBatch.
+                    boolean isDelete = (b.flags(i) & c.evDelete) != 0;
                     int f = bit(b.filter(i));
                     if (isDelete) {
                         if (e == 0 || e == KqueueProfile.ENOENT) {
@@ -286,12 +422,20 @@ final class KqueueSelector implements Selector {
                         }
                     } else if (e == 0 || ignoredOnAdd(e)) {
                         present |= f;
+                    } else if (f == Registrations.WRITE && writeSideGone(fd, e)) {
+                        writeGone = true;
                     } else if (err == 0) {
                         err = addErrno(fd, e);
                         op = "kevent(EV_ADD)";
                     }
                 }
                 registrations.filters(slot, present);
+                if (writeGone) {
+                    closedWrites.put(slot, udata, interests.trigger());
+                    kick();
+                } else {
+                    closedWrites.remove(slot);
+                }
                 if (err != 0) {
                     throw error(profile, op, "fd", fd, "token=" + token, err);
                 }
@@ -313,6 +457,7 @@ final class KqueueSelector implements Selector {
             int had = registrations.filters(slot);
             // Retire first: from here on, records of this registration that a poller fetched
             // already are dropped when decoded.
+            closedWrites.remove(slot);
             registrations.retire(fd);
             int err = dropFilters(fd, had);
             if (err != 0) {
@@ -341,13 +486,36 @@ final class KqueueSelector implements Selector {
         }
         int held = registrations.filters(slot);
         if (held == 0) {
-            return false;
+            return closedWrites.has(slot) && !writeStillGone(fd);
         }
         ChangeBatch b = takeChanges();
         try {
             addFilters(b, fd, held, c.evReceipt, registrations.udata(slot));
             checkedSubmit(b, fd, Long.MIN_VALUE);
             return allAbsent(b, c);
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /**
+     * For a registration that holds no knote because its only filter, EVFILT_WRITE, was refused
+     * for a widowed pipe: whether {@code fd} is still such a pipe, asked by adding a disabled
+     * EVFILT_WRITE. Refused the same way: yes. Accepted: the number is another file now (the
+     * probe is deleted again). Anything else (EBADF for a closed fd): no.
+     */
+    private boolean writeStillGone(int fd) throws IOException {
+        ChangeBatch b = takeChanges();
+        try {
+            b.add(fd, c.evfiltWrite, c.evAdd | c.evDisable | c.evReceipt, 0, 0L);
+            checkedSubmit(b, fd, Long.MIN_VALUE);
+            int e = b.error(0, c);
+            if (e == 0 || ignoredOnAdd(e)) {
+                b.clear().add(fd, c.evfiltWrite, c.evDelete | c.evReceipt, 0, 0L);
+                checkedSubmit(b, fd, Long.MIN_VALUE);
+                return false;
+            }
+            return writeSideGone(fd, e);
         } finally {
             giveChanges(b);
         }
@@ -390,32 +558,43 @@ final class KqueueSelector implements Selector {
         if (interrupted || sink.remaining() == 0) {
             return;
         }
-        int wanted = Math.min(sink.remaining(), MAX_EVENTS);
-        PollBuffer buffer = takePollBuffer(wanted);
+        PollBuffer buffer = takePollBuffer(Math.min(sink.remaining(), MAX_EVENTS));
         try {
             long maxNanos = profile.maxTimeoutSeconds * 1_000_000_000L;
             long remaining = timeoutNanos >= maxNanos ? -1 : timeoutNanos;
             long deadline = remaining > 0 ? System.nanoTime() + remaining : 0;
             int before = sink.size();
+            MergeIndex merge = buffer.merge();
             for (;;) {
-                int n = Natives.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(remaining));
+                merge.reset();
+                int wanted = Math.min(sink.remaining(), buffer.capacity());
+                long wait = remaining;
+                if (!closedWrites.isEmpty() && closedWrites.report(decoder, sink, merge, wanted) > 0) {
+                    wait = 0; // events to return already: only collect what else is ready
+                    wanted = Math.min(sink.remaining(), buffer.capacity() - merge.size());
+                    if (wanted == 0) {
+                        return;
+                    }
+                }
+                int signals = 0;
+                int n = kernel.kevent(kq, 0L, 0, buffer.address(), wanted, buffer.timeout(wait));
                 if (n < 0) {
-                    int err = Natives.errno();
+                    int err = kernel.errno();
                     if (err != KqueueProfile.EINTR) {
                         throw error(profile, "kevent(wait)", "kq", kq, null, err);
                     }
                 } else if (n > 0) {
-                    int signals = decoder.decode(buffer.view(), n, sink, buffer.merge());
+                    signals = decoder.decodeMore(buffer.view(), n, sink, merge);
                     // While a change waits for the mutex, leave the pipe readable (see ChangeHandoff).
                     if ((signals & EventDecoder.WAKE_PIPE) != 0 && !interrupted
                             && (handoff == null || !handoff.changesWaiting())) {
-                        pipe.collect(sink);
-                    }
-                    if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
-                        return;
+                        pipe.collect(sink); // a record of the pipe means the pipe exists
                     }
                 }
-                // Nothing to report: a timeout, a signal, or only stale / disarmed records.
+                if (sink.size() > before || (signals & EventDecoder.INTERRUPTED) != 0) {
+                    return;
+                }
+                // Nothing to report: a timeout, a signal, a kick, or only stale / disarmed records.
                 if (interrupted || remaining == 0) {
                     return;
                 }
@@ -434,9 +613,40 @@ final class KqueueSelector implements Selector {
         }
     }
 
+    /**
+     * Wakes the pollers, so a waiting one reports {@link ClosedWrites}' news: the wake pipe where
+     * the selector has one, else an EVFILT_USER knote with EV_CLEAR, made on first need. Under
+     * the lock.
+     */
+    private void kick() throws IOException {
+        WakePipe p = pipe;
+        if (p != null) {
+            p.signal();
+            return;
+        }
+        ChangeBatch b = takeChanges();
+        try {
+            long ident = EventDecoder.KICK_IDENT;
+            if (!kickAdded) {
+                b.add(ident, c.evfiltUser, c.evAdd | c.evClear | c.evReceipt, 0, 0L);
+            }
+            b.add(ident, c.evfiltUser, c.evReceipt, c.noteTrigger, 0L);
+            int err = submit(b);
+            if (err == 0) {
+                kickAdded = true;
+            } else if (userFilterRefused(err)) {
+                overflowPipe().signal();
+            } else {
+                throw error(profile, "kevent(NOTE_TRIGGER)", null, -1, "kick", err);
+            }
+        } finally {
+            giveChanges(b);
+        }
+    }
+
     @Override
     public WakerHandle newWaker(long token) throws IOException {
-        if (pipe != null) {
+        if (pipeInterrupt) {
             return pipe.newWaker(token);
         }
         long id = nextWakerId.getAndIncrement();
@@ -445,6 +655,9 @@ final class KqueueSelector implements Selector {
             // EV_CLEAR: a delivery resets the trigger, so wakes before the next poll merge.
             b.add(id, c.evfiltUser, c.evAdd | c.evClear | c.evReceipt, 0, token);
             int err = submit(b);
+            if (userFilterRefused(err)) {
+                return overflowPipe().newWaker(token);
+            }
             if (err != 0) {
                 throw error(profile, "kevent(EV_ADD) EVFILT_USER", null, -1, "waker=" + id + " token=" + token, err);
             }
@@ -499,7 +712,7 @@ final class KqueueSelector implements Selector {
     @Override
     public void interrupt() {
         interrupted = true;
-        if (pipe != null) {
+        if (pipeInterrupt) {
             pipe.interrupt();
         } else {
             trigger(EventDecoder.INTERRUPT_IDENT, 0L);
@@ -508,7 +721,7 @@ final class KqueueSelector implements Selector {
 
     @Override
     public void close() {
-        if (pipe == null && profile == KqueueProfile.LIBKQUEUE) {
+        if (!pipeInterrupt && profile == KqueueProfile.LIBKQUEUE) {
             // libkqueue gives each EVFILT_USER knote an eventfd and frees a closed kqueue's knotes
             // later, from its monitor thread; delete the close signal's now, so its eventfd is
             // closed by the time close() returns, like the wakers' (deleted by their close()).
@@ -520,9 +733,13 @@ final class KqueueSelector implements Selector {
                 giveChanges(b);
             }
         }
-        Natives.close(kq);
-        if (pipe != null) {
-            pipe.close();
+        kernel.close(kq);
+        // libkqueue frees the kqueue's own descriptors later, on its monitor thread: wait for
+        // that, so none of them is still open (and then closed under a new owner) after close().
+        kernel.drainPendingClose();
+        WakePipe p = pipe;
+        if (p != null) {
+            p.close();
         }
         freeBuffers();
     }
@@ -542,7 +759,7 @@ final class KqueueSelector implements Selector {
     private int submit(ChangeBatch b) {
         int r = b.submit(kq);
         if (r < 0) {
-            int err = Natives.errno();
+            int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
                 return err;
             }
@@ -570,9 +787,9 @@ final class KqueueSelector implements Selector {
             }
         }
         if (r < 0) {
-            int err = Natives.errno();
+            int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
-                String op = c.operation(layout.flags(b.view(), 0), 0);
+                String op = c.operation(b.flags(0), 0);
                 throw error(profile, op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
         }
@@ -585,10 +802,43 @@ final class KqueueSelector implements Selector {
      */
     private int addErrno(int fd, int err) {
         if (profile == KqueueProfile.LIBKQUEUE && err == EFAULT
-                && Natives.fcntl(fd, KqueueConstants.F_GETFD) < 0 && Natives.errno() == EBADF) {
+                && kernel.fcntl(fd, KqueueConstants.F_GETFD) < 0 && kernel.errno() == EBADF) {
             return EBADF;
         }
         return err;
+    }
+
+    /**
+     * The sides (READ, WRITE) {@code fd} has, from its access mode: a pipe's read end is
+     * O_RDONLY on every OS here but FreeBSD and DragonFly (whose pipes are bidirectional), and
+     * never has its write side closed. Both, where the mode cannot be read.
+     */
+    private int sidesOf(int fd) {
+        int fl = kernel.fcntl(fd, KqueueConstants.F_GETFL);
+        if (fl < 0) {
+            return Registrations.READ | Registrations.WRITE;
+        }
+        switch (fl & KqueueConstants.O_ACCMODE) {
+            case KqueueConstants.O_RDONLY:
+                return Registrations.READ;
+            case KqueueConstants.O_WRONLY:
+                return Registrations.WRITE;
+            default:
+                return Registrations.READ | Registrations.WRITE;
+        }
+    }
+
+    /**
+     * Whether a refused EV_ADD of EVFILT_WRITE means the descriptor's write side is gone, a pipe
+     * whose reader has closed: EPIPE on FreeBSD, DragonFly and OpenBSD; EBADF on NetBSD, told from
+     * a closed descriptor by fcntl(F_GETFD) (sys_pipe.c, pipe_kqfilter, in each). See
+     * {@link ClosedWrites}.
+     */
+    private boolean writeSideGone(int fd, int err) {
+        if (err == KqueueProfile.EPIPE) {
+            return true;
+        }
+        return profile == KqueueProfile.NETBSD && err == EBADF && kernel.fcntl(fd, KqueueConstants.F_GETFD) >= 0;
     }
 
     /** macOS before 10.12 answers EPIPE when the other end of a pipe is gone, yet reports events (mio#582). */
@@ -647,7 +897,7 @@ final class KqueueSelector implements Selector {
 
     private ChangeBatch takeChanges() {
         ChangeBatch b = changeBatches.take();
-        return (b != null ? b : new ChangeBatch(layout)).clear();
+        return (b != null ? b : new ChangeBatch(layout, kernel)).clear();
     }
 
     private void giveChanges(ChangeBatch b) {

@@ -25,6 +25,11 @@ final class MergeIndex {
         used = new int[records];
     }
 
+    /** How many registrations this poll has recorded. */
+    int size() {
+        return usedCount;
+    }
+
     void reset() {
         for (int i = 0; i < usedCount; i++) {
             keys[used[i]] = 0;

@@ -1,7 +1,7 @@
 package io.jpoll.kqueue;
 
+import com.sun.jna.Function;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import io.jpoll.spi.Platform;
 
 /**
@@ -12,6 +12,10 @@ import io.jpoll.spi.Platform;
 final class Natives {
     /** On Linux, the path of a libkqueue shared library to run the backend over. */
     static final String LIBRARY_PROPERTY = "jpoll.kqueue.library";
+
+    /** libkqueue 2.7.0+ (src/linux/platform.c): waits until its monitor thread has freed closed kqueues. */
+    static final String DRAIN_SYMBOL = "libkqueue_drain_pending_close";
+    private static final Object[] NO_ARGS = {};
 
     private Natives() {
     }
@@ -59,6 +63,21 @@ final class Natives {
         return Loaded.FCNTL.fcntl(fd, cmd);
     }
 
+    /**
+     * libkqueue only: a closed kqueue keeps its internal descriptors (eventfds, epoll fds, the
+     * close-detection pipe) until libkqueue's monitor thread notices the close and frees them,
+     * some time after {@code close()} returned; a descriptor the caller sees free could then be
+     * taken by that late close. libkqueue 2.7.0+ exports {@value #DRAIN_SYMBOL}, which has the
+     * monitor free every closed kqueue now and waits for it. Older libkqueues lack it: then this
+     * does nothing, and the late release stays (see docs/ARCHITECTURE.md).
+     */
+    static void drainPendingClose() {
+        Function drain = Loaded.DRAIN;
+        if (drain != null) {
+            drain.invokeVoid(NO_ARGS);
+        }
+    }
+
     /** errno of the last native call on this thread, saved by JNA right after the call. */
     static int errno() {
         return Native.getLastError();
@@ -70,38 +89,16 @@ final class Natives {
         static final String FAILURE;
         static final boolean NETBSD;
         static final Fcntl FCNTL;
+        static final Function DRAIN;
 
         static {
-            Platform.Os os = Platform.os();
-            String library = System.getProperty(LIBRARY_PROPERTY, "").trim();
-            KqueueProfile profile = KqueueProfile.of(os, System.getProperty("os.version", ""), !library.isEmpty());
-            String failure = null;
-            Fcntl fcntl = null;
-            if (profile == null) {
-                failure = os == Platform.Os.LINUX
-                        ? "Linux has no kqueue; set -D" + LIBRARY_PROPERTY + "=/path/to/libkqueue.so to run over libkqueue"
-                        : "kqueue does not exist on " + Platform.describe();
-            } else if (Native.POINTER_SIZE != 8 || Native.LONG_SIZE != 8) {
-                // The layouts are the LP64 ones, and the 64-bit registration key rides in udata.
-                failure = "the kqueue backend needs a 64-bit (LP64) JVM, this is " + Platform.describe();
-                profile = null;
-            } else {
-                try {
-                    NativeLibrary libc = NativeLibrary.getInstance(com.sun.jna.Platform.C_LIBRARY_NAME);
-                    Native.register(LibcNative.class, libc);
-                    NativeLibrary kq = profile == KqueueProfile.LIBKQUEUE ? NativeLibrary.getInstance(library) : libc;
-                    Native.register(profile.sizeTCounts ? NetbsdKqueueNative.class : KqueueNative.class, kq);
-                    fcntl = Native.load(com.sun.jna.Platform.C_LIBRARY_NAME, Fcntl.class);
-                } catch (LinkageError | RuntimeException e) {
-                    failure = "cannot bind kqueue from "
-                            + (profile == KqueueProfile.LIBKQUEUE ? library : "libc") + ": " + e;
-                    profile = null;
-                }
-            }
-            PROFILE = profile;
-            FAILURE = failure;
-            NETBSD = profile != null && profile.sizeTCounts;
-            FCNTL = fcntl;
+            Binding b = Binding.of(Platform.os(), System.getProperty("os.version", ""),
+                    System.getProperty(LIBRARY_PROPERTY, "").trim(), new Binding.JnaLinker());
+            PROFILE = b.profile;
+            FAILURE = b.failure;
+            NETBSD = b.profile != null && b.profile.sizeTCounts;
+            FCNTL = b.fcntl;
+            DRAIN = b.drain;
         }
     }
 }

@@ -58,6 +58,12 @@ final class Registrations {
     /** State bits below the epoch. */
     static final long ARMED = 1;
     static final long ONESHOT = 2;
+    /** What the current arm asked for, and which sides the descriptor has, for the decoder. */
+    static final long WANT_READ = 4;
+    static final long WANT_WRITE = 8;
+    static final long NO_READ_SIDE = 16;
+    static final long NO_WRITE_SIDE = 32;
+    private static final long HINTS = WANT_READ | WANT_WRITE | NO_READ_SIDE | NO_WRITE_SIDE;
 
     private static final int CHUNK_BITS = 10;
     private static final int CHUNK = 1 << CHUNK_BITS;
@@ -72,6 +78,8 @@ final class Registrations {
         final byte[] filters = new byte[CHUNK];
         /** Trigger ordinal of the slot; under the lock. */
         final byte[] triggers = new byte[CHUNK];
+        /** The sides (READ, WRITE) the slot's descriptor has; under the lock. */
+        final byte[] sides = new byte[CHUNK];
         /** libkqueue only: what the fd was when registered ({@link LinuxFdIdentity}); under the lock. */
         final String[] identities = new String[CHUNK];
     }
@@ -116,16 +124,30 @@ final class Registrations {
     }
 
     /**
-     * Starts a new epoch for {@code slot} with this token and trigger and returns the udata that
-     * the kernel must carry for it from now on.
+     * The hint bits of a state word: the directions asked for ({@link #READ}, {@link #WRITE}) and
+     * the sides the descriptor has (a pipe's read end has no write side).
      */
+    static long hints(int wanted, int sides) {
+        return ((wanted & READ) != 0 ? WANT_READ : 0) | ((wanted & WRITE) != 0 ? WANT_WRITE : 0)
+                | ((sides & READ) == 0 ? NO_READ_SIDE : 0) | ((sides & WRITE) == 0 ? NO_WRITE_SIDE : 0);
+    }
+
+    /** {@link #arm(int, long, Trigger, long)} for both directions of a descriptor that has both sides. */
     long arm(int slot, long token, Trigger trigger) {
+        return arm(slot, token, trigger, hints(READ | WRITE, READ | WRITE));
+    }
+
+    /**
+     * Starts a new epoch for {@code slot} with this token, trigger and {@link #hints} and returns
+     * the udata that the kernel must carry for it from now on.
+     */
+    long arm(int slot, long token, Trigger trigger, long hints) {
         Chunk c = chunks[slot >>> CHUNK_BITS];
         int i = slot & (CHUNK - 1);
         long epoch = nextEpoch(c.states.get(i));
         c.states.set(i, epoch << 32);
         c.tokens.set(i, token);
-        c.states.set(i, epoch << 32 | (trigger == Trigger.ONESHOT ? ONESHOT | ARMED : 0));
+        c.states.set(i, epoch << 32 | (hints & HINTS) | (trigger == Trigger.ONESHOT ? ONESHOT | ARMED : 0));
         c.triggers[i] = (byte) trigger.ordinal();
         return epoch << 32 | slot;
     }
@@ -166,6 +188,14 @@ final class Registrations {
 
     void filters(int slot, int filters) {
         chunks[slot >>> CHUNK_BITS].filters[slot & (CHUNK - 1)] = (byte) filters;
+    }
+
+    int sides(int slot) {
+        return chunks[slot >>> CHUNK_BITS].sides[slot & (CHUNK - 1)];
+    }
+
+    void sides(int slot, int sides) {
+        chunks[slot >>> CHUNK_BITS].sides[slot & (CHUNK - 1)] = (byte) sides;
     }
 
     Trigger trigger(int slot) {

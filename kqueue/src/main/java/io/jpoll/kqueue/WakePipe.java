@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WakePipe {
     private final KqueueProfile profile;
+    private final Kernel kernel;
     private final int readFd;
     private final int writeFd;
     /** One byte to write and scratch space to drain into; its content never matters. */
@@ -36,18 +37,19 @@ final class WakePipe {
     private volatile PipeWaker[] wakers = new PipeWaker[0];
     private volatile boolean interrupted;
 
-    private WakePipe(KqueueProfile profile, int readFd, int writeFd) {
+    private WakePipe(KqueueProfile profile, Kernel kernel, int readFd, int writeFd) {
         this.profile = profile;
+        this.kernel = kernel;
         this.readFd = readFd;
         this.writeFd = writeFd;
     }
 
-    static WakePipe open(KqueueProfile profile) throws IOException {
+    static WakePipe open(KqueueProfile profile, Kernel kernel) throws IOException {
         try (Memory fds = new Memory(8)) {
-            if (Natives.pipe(Pointer.nativeValue(fds)) < 0) {
-                throw KqueueSelector.error(profile, "pipe", null, -1, null, Natives.errno());
+            if (kernel.pipe(Pointer.nativeValue(fds)) < 0) {
+                throw KqueueSelector.error(profile, "pipe", null, -1, null, kernel.errno());
             }
-            WakePipe pipe = new WakePipe(profile, fds.getInt(0), fds.getInt(4));
+            WakePipe pipe = new WakePipe(profile, kernel, fds.getInt(0), fds.getInt(4));
             try {
                 pipe.configure(pipe.readFd);
                 pipe.configure(pipe.writeFd);
@@ -60,17 +62,21 @@ final class WakePipe {
     }
 
     private void configure(int fd) throws IOException {
-        if (Natives.fcntl(fd, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-            throw KqueueSelector.error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, Natives.errno());
+        if (kernel.fcntl(fd, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
+            throw KqueueSelector.error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, kernel.errno());
         }
-        int fl = Natives.fcntl(fd, KqueueConstants.F_GETFL);
-        if (fl < 0 || Natives.fcntl(fd, KqueueConstants.F_SETFL, fl | profile.constants.oNonblock) < 0) {
-            throw KqueueSelector.error(profile, "fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, Natives.errno());
+        int fl = kernel.fcntl(fd, KqueueConstants.F_GETFL);
+        if (fl < 0 || kernel.fcntl(fd, KqueueConstants.F_SETFL, fl | profile.constants.oNonblock) < 0) {
+            throw KqueueSelector.error(profile, "fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, kernel.errno());
         }
     }
 
     int readFd() {
         return readFd;
+    }
+
+    int writeFd() {
+        return writeFd;
     }
 
     WakerHandle newWaker(long token) {
@@ -85,7 +91,7 @@ final class WakePipe {
 
     /** Drains the pipe and reports the pending wakers that fit into {@code sink}. */
     void collect(EventSink sink) {
-        while (Natives.read(readFd, scratchAddress, scratch.size()) > 0) {
+        while (kernel.read(readFd, scratchAddress, scratch.size()) > 0) {
             // keep draining until EAGAIN (or EOF, which a pipe we hold both ends of never gives)
         }
         boolean left = false;
@@ -110,14 +116,14 @@ final class WakePipe {
     /** Makes the read end readable (a full pipe already is). */
     void signal() {
         // EAGAIN: the pipe is full, so it is readable and a poller will see it; nothing else to do.
-        while (Natives.write(writeFd, scratchAddress, 1) < 0 && Natives.errno() == KqueueProfile.EINTR) {
+        while (kernel.write(writeFd, scratchAddress, 1) < 0 && kernel.errno() == KqueueProfile.EINTR) {
             // retry: the byte must land, or a waiting poller might never return
         }
     }
 
     void close() {
-        Natives.close(readFd);
-        Natives.close(writeFd);
+        kernel.close(readFd);
+        kernel.close(writeFd);
         scratch.close();
     }
 
@@ -134,8 +140,8 @@ final class WakePipe {
             if (pending.getAndSet(true)) {
                 return;
             }
-            while (Natives.write(writeFd, scratchAddress, 1) < 0) {
-                int err = Natives.errno();
+            while (kernel.write(writeFd, scratchAddress, 1) < 0) {
+                int err = kernel.errno();
                 if (err == profile.eagain) {
                     return;
                 }

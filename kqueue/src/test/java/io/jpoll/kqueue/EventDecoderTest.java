@@ -51,6 +51,14 @@ class EventDecoderTest {
         return registrations.arm(registrations.add(fd), token, trigger);
     }
 
+    /** A registration asking for {@code wanted} (READ, WRITE bits) on a descriptor with those {@code sides}. */
+    private long register(int fd, long token, int wanted, int sides) {
+        return registrations.arm(registrations.add(fd), token, Trigger.LEVEL, Registrations.hints(wanted, sides));
+    }
+
+    private static final int R = Registrations.READ;
+    private static final int W = Registrations.WRITE;
+
     private int decode(EventSink sink) {
         int signals = decoder.decode(view, n, sink, merge);
         n = 0;
@@ -91,8 +99,81 @@ class EventDecoderTest {
         decode(sink);
         assertEquals(3, sink.size());
         assertEquals(READABLE | READ_CLOSED, sink.readiness(0));
-        assertEquals(WRITABLE | WRITE_CLOSED | ERROR, sink.readiness(1));
-        assertEquals(READABLE | ERROR, sink.readiness(2));
+        // These registrations ask for both directions: an error makes both ready.
+        assertEquals(READABLE | WRITABLE | WRITE_CLOSED | ERROR, sink.readiness(1));
+        assertEquals(READABLE | WRITABLE | ERROR, sink.readiness(2));
+    }
+
+    /**
+     * An error (EV_EOF with the socket error in fflags, or EV_ERROR) makes every requested direction
+     * ready, as epoll's EPOLLERR does: whichever filter's record carries it, a reader or writer
+     * that waits for its own direction learns of the error. The closed flags stay with the filter
+     * that reported them: an error does not prove the other side closed (UDP's does not).
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void anErrorMakesEveryRequestedDirectionReady(KqueueProfile profile) {
+        use(profile);
+        KqueueConstants c = p.constants;
+        long both = register(5, 1, R | W, R | W);
+        long readOnly = register(6, 2, R, R | W);
+        long writeOnly = register(7, 3, W, R | W);
+        long both2 = register(8, 4, R | W, R | W);
+        record(5, c.evfiltWrite, c.evEof, 54, both);          // ECONNRESET seen by the write filter
+        record(6, c.evfiltRead, c.evEof, 54, readOnly);
+        record(7, c.evfiltWrite, c.evEof, 32, writeOnly);
+        record(8, c.evfiltRead, c.evError, 0, both2);        // xnu: a knote error
+        EventSink sink = new EventSink(CAPACITY);
+        decode(sink);
+        assertEquals(4, sink.size());
+        assertEquals(READABLE | WRITABLE | WRITE_CLOSED | ERROR, sink.readiness(0));
+        assertEquals(READABLE | READ_CLOSED | ERROR, sink.readiness(1));
+        assertEquals(WRITABLE | WRITE_CLOSED | ERROR, sink.readiness(2));
+        assertEquals(READABLE | WRITABLE | ERROR, sink.readiness(3));
+    }
+
+    /**
+     * End of stream without an error: readable (read-closed) or writable (write-closed) for the
+     * filter that saw it, and nothing for the other direction: a peer's FIN closes our read side
+     * only.
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void endOfStreamIsReadyForItsOwnDirectionOnly(KqueueProfile profile) {
+        use(profile);
+        KqueueConstants c = p.constants;
+        long a = register(5, 1, R | W, R | W);
+        long b = register(6, 2, R | W, R | W);
+        record(5, c.evfiltRead, c.evEof, 0, a);
+        record(6, c.evfiltWrite, c.evEof, 0, b);
+        EventSink sink = new EventSink(CAPACITY);
+        decode(sink);
+        assertEquals(READABLE | READ_CLOSED, sink.readiness(0));
+        assertEquals(WRITABLE | WRITE_CLOSED, sink.readiness(1));
+    }
+
+    /**
+     * A side the descriptor does not have is never reported closed. xnu attaches a "neutered"
+     * filter for the wrong end of a pipe (sys_pipe.c, pipe_kqfilter: EVFILT_WRITE on the read
+     * end), which fires with EV_EOF when the pipe dies: the read end has no write side to close.
+     * The direction asked for is still reported ready, as epoll reports EPOLLHUP.
+     */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void aSideTheDescriptorLacksIsNeverReportedClosed(KqueueProfile profile) {
+        use(profile);
+        KqueueConstants c = p.constants;
+        long readEnd = register(5, 1, R | W, R);
+        long writeEnd = register(6, 2, R | W, W);
+        record(5, c.evfiltRead, c.evEof, 0, readEnd);
+        record(5, c.evfiltWrite, c.evEof, 0, readEnd);
+        record(6, c.evfiltWrite, c.evEof, 0, writeEnd);
+        record(6, c.evfiltRead, c.evEof, 0, writeEnd);
+        EventSink sink = new EventSink(CAPACITY);
+        decode(sink);
+        assertEquals(2, sink.size());
+        assertEquals(READABLE | READ_CLOSED | WRITABLE, sink.readiness(0));
+        assertEquals(WRITABLE | WRITE_CLOSED | READABLE, sink.readiness(1));
     }
 
     @ParameterizedTest
