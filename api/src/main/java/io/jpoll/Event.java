@@ -6,8 +6,19 @@ import io.jpoll.spi.EventSink;
  * One readiness event as an immutable value. {@link Events} gives the same facts by index without
  * making this object; use whichever reads better where allocation does not matter.
  *
- * <p>Readable and writable are portable. Error, read-closed, write-closed and priority are hints
- * whose exact meaning follows the OS; the closed flags never report a closed side that is open.
+ * <p>Readable and writable are portable, and mean that the operation will not block. A hang-up
+ * or an error is always reported as readable or writable, in a direction the registration asked
+ * for, so the read or write that follows returns the end of stream or throws the error; it never
+ * arrives as an event that is neither (which would disarm a ONESHOT registration unnoticed). A
+ * direction that was not asked for may come along with it where the OS cannot tell them apart:
+ * on epoll, an error reported with no direction makes both ready.
+ *
+ * <p>Error, read-closed, write-closed and priority are hints whose exact meaning follows the OS.
+ * The closed flags never report a closed side that is open, so a backend reports them only where
+ * the OS proves it, and may leave them out: on epoll, a pipe's end of stream is readable without
+ * read-closed (the kernel reports it as an unconnected socket's hang-up), and a pipe whose reader
+ * is gone is writable with an error, without write-closed (the kernel reports it as a UDP
+ * socket's ICMP error, whose socket goes on sending). End of stream itself is what a read says.
  */
 public final class Event {
     private final long token;
@@ -23,12 +34,21 @@ public final class Event {
         return token;
     }
 
-    /** @return whether the source is readable: data, end of stream, or a connection to accept */
+    /**
+     * Whether a read will not block: data, end of stream, or an error (for a listener: a
+     * connection to accept, or an error).
+     *
+     * @return whether the source is readable
+     */
     public boolean isReadable() {
         return (readiness & EventSink.READABLE) != 0;
     }
 
-    /** @return whether the source is writable: room to send, or a finished connect */
+    /**
+     * Whether a write will not block: room to send, a finished (or failed) connect, or an error.
+     *
+     * @return whether the source is writable
+     */
     public boolean isWritable() {
         return (readiness & EventSink.WRITABLE) != 0;
     }
@@ -38,12 +58,22 @@ public final class Event {
         return (readiness & EventSink.ERROR) != 0;
     }
 
-    /** @return whether the read side is closed (a hint, never a false positive) */
+    /**
+     * Whether the read side is closed: the peer shut down, or the connection is gone. A hint,
+     * never a false positive, possibly missing.
+     *
+     * @return whether the read side is closed
+     */
     public boolean isReadClosed() {
         return (readiness & EventSink.READ_CLOSED) != 0;
     }
 
-    /** @return whether the write side is closed (a hint, never a false positive) */
+    /**
+     * Whether the write side is closed: no write can succeed again. A hint, never a false
+     * positive, possibly missing.
+     *
+     * @return whether the write side is closed
+     */
     public boolean isWriteClosed() {
         return (readiness & EventSink.WRITE_CLOSED) != 0;
     }

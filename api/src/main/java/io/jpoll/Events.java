@@ -17,6 +17,10 @@ import java.util.NoSuchElementException;
  * }
  * }</pre>
  *
+ * <p>Readable and writable mean that the operation will not block; a hang-up or an error makes
+ * the source ready in at least one direction its registration asked for, so that the next read
+ * or write reports it. Error, read-closed, write-closed and priority are hints (see {@link Event}).
+ *
  * <p>Not tied to a Poll, and not thread-safe: give each polling thread its own {@code Events}.
  * Two polls filling one {@code Events} at the same time is refused with
  * {@link IllegalStateException}.
@@ -82,7 +86,8 @@ public final class Events implements Iterable<Event> {
 
     /**
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is readable: data, end of stream, or a connection to accept
+     * @return whether the event at {@code index} is readable: a read will not block, because of data,
+     *         end of stream, or an error (for a listener: a connection to accept, or an error)
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isReadable(int index) {
@@ -91,7 +96,8 @@ public final class Events implements Iterable<Event> {
 
     /**
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is writable: room to send, or a finished connect
+     * @return whether the event at {@code index} is writable: a write will not block, because of room
+     *         to send, a finished (or failed) connect, or an error
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isWritable(int index) {
@@ -109,7 +115,8 @@ public final class Events implements Iterable<Event> {
 
     /**
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged read-closed (a hint, never a false positive)
+     * @return whether the event at {@code index} is flagged read-closed: the peer shut down or the
+     *         connection is gone (a hint, never a false positive, possibly missing: see {@link Event})
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isReadClosed(int index) {
@@ -118,7 +125,8 @@ public final class Events implements Iterable<Event> {
 
     /**
      * @param index 0 to {@link #size()} - 1
-     * @return whether the event at {@code index} is flagged write-closed (a hint, never a false positive)
+     * @return whether the event at {@code index} is flagged write-closed: a write can never succeed
+     *         again (a hint, never a false positive, possibly missing: see {@link Event})
      * @throws IndexOutOfBoundsException if {@code index} is out of range
      */
     public boolean isWriteClosed(int index) {
