@@ -72,6 +72,11 @@ public class FakeBackend implements Backend {
         final AtomicInteger insideSelect = new AtomicInteger();
         /** Set when any call arrives after close: the gate failed. */
         volatile boolean usedAfterClose;
+        /**
+         * Run once by the next register, reregister or deregister before it acts, as if another
+         * thread did it between the API's checks and the OS call (a close, a reuse of the number).
+         */
+        volatile Runnable beforeNextCall;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition woken = lock.newCondition();
         private final List<Long> pending = new ArrayList<>();
@@ -93,9 +98,18 @@ public class FakeBackend implements Backend {
             }
         }
 
+        private void interleave() {
+            Runnable r = beforeNextCall;
+            if (r != null) {
+                beforeNextCall = null;
+                r.run();
+            }
+        }
+
         @Override
         public void register(long handle, long token, Interests interests) throws IOException {
             check();
+            interleave();
             calls.add("register " + handle + " " + token + " " + interests);
             if (registered.putIfAbsent(handle, token) != null) {
                 throw new AlreadyRegisteredException("fake: " + handle);
@@ -105,6 +119,7 @@ public class FakeBackend implements Backend {
         @Override
         public void reregister(long handle, long token, Interests interests) throws IOException {
             check();
+            interleave();
             calls.add("reregister " + handle + " " + token + " " + interests);
             if (registered.replace(handle, token) == null) {
                 throw new NotRegisteredException("fake: " + handle);
@@ -114,6 +129,7 @@ public class FakeBackend implements Backend {
         @Override
         public void deregister(long handle) throws IOException {
             check();
+            interleave();
             calls.add("deregister " + handle);
             if (registered.remove(handle) == null) {
                 throw new NotRegisteredException("fake: " + handle);
