@@ -42,6 +42,8 @@ public final class Events implements Iterable<Event> {
     private final EventSink sink;
     @SuppressWarnings("unused") // accessed through BUSY
     private volatile int busy;
+    /** Made by the first poll that may block; used only by the poll that holds this Events. */
+    private InterruptHook interruptHook;
 
     /**
      * @param capacity the most events one poll returns, 1 to {@link #MAX_CAPACITY}
@@ -208,5 +210,15 @@ public final class Events implements Iterable<Event> {
 
     void release() {
         BUSY.setVolatile(this, 0);
+    }
+
+    /** The interrupt hook of the poll that holds this Events (see {@link #acquire()}). */
+    InterruptHook interruptHook() {
+        InterruptHook hook = interruptHook;
+        if (hook == null) {
+            hook = new InterruptHook();
+            interruptHook = hook;
+        }
+        return hook;
     }
 }

@@ -34,11 +34,14 @@ public final class Poll implements AutoCloseable {
     private final Gate gate = new Gate();
     private final Set<Waker> wakers = ConcurrentHashMap.newKeySet();
     private final CountDownLatch released = new CountDownLatch(1);
+    /** Null where the backend cannot wake a blocked poller on Thread.interrupt(). */
+    private final InterruptibleWait interruptibleWait;
 
     private Poll(String backend, Selector selector) {
         this.backend = backend;
         this.selector = selector;
         this.registry = new Registry(this, selector);
+        this.interruptibleWait = selector.wakesOnInterrupt() ? new InterruptibleWait(selector, gate) : null;
     }
 
     /**
@@ -101,11 +104,22 @@ public final class Poll implements AutoCloseable {
      * Waits for readiness and fills {@code events} with at most {@code events.capacity()} events;
      * the rest come with the next call.
      *
+     * <p>Interrupts: a poll by a thread whose interrupt status is set does not block. It returns
+     * at once what is ready, like a poll with {@link Duration#ZERO}, and the status stays set. On
+     * the epoll backend an interrupt of a thread already blocked here also ends its wait
+     * promptly, as {@link java.nio.channels.Selector#select()} does, with the status set; other
+     * threads polling the same Poll may wake inside and wait on with the time they have left, but
+     * do not return. On the kqueue and IOCP backends such an interrupt is noticed when the wait
+     * ends (an event, the timeout, or {@link #close()}); give a poll a timeout where a thread must
+     * stop in bounded time. Neither needs a JVM flag: the wake goes through the public
+     * {@link java.nio.channels.spi.AbstractSelector} interrupt hook.
+     *
      * @param events  cleared first, then filled
      * @param timeout the longest wait: null waits until an event, {@link Duration#ZERO} does not
      *                block; sub-millisecond parts round up on OSes that count milliseconds, and
      *                durations past the OS maximum wait forever
-     * @return {@code events.size()}; 0 only when the timeout ran out or the Poll was closed
+     * @return {@code events.size()}; 0 only when the timeout ran out, the Poll was closed, or the
+     *         calling thread is interrupted
      * @throws ClosedPollException      if the Poll is closed
      * @throws IllegalArgumentException if the timeout is negative
      */
@@ -118,7 +132,13 @@ public final class Poll implements AutoCloseable {
                 throw new ClosedPollException("Poll.poll");
             }
             try {
-                selector.select(sink, nanos);
+                if (nanos == 0 || Thread.currentThread().isInterrupted()) {
+                    selector.select(sink, 0);
+                } else if (interruptibleWait == null) {
+                    selector.select(sink, nanos);
+                } else {
+                    interruptibleWait.select(events.interruptHook(), sink, nanos);
+                }
             } finally {
                 gate.exit();
             }
@@ -165,6 +185,9 @@ public final class Poll implements AutoCloseable {
         }
         try {
             selector.interrupt();
+            if (interruptibleWait != null) {
+                interruptibleWait.close();
+            }
             gate.awaitEmpty(toString());
             for (Waker w : wakers) {
                 w.release();

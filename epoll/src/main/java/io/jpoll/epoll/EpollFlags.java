@@ -15,6 +15,11 @@ final class EpollFlags {
     static final int EPOLLERR = 0x008;
     static final int EPOLLHUP = 0x010;
     static final int EPOLLRDHUP = 0x2000;
+    /**
+     * Asked for only by the selector's own nudge pipe, never for a registration, so a record with
+     * it is the nudge's (the kernel reports only the bits asked for, plus ERR and HUP).
+     */
+    static final int EPOLLRDNORM = 0x040;
     static final int EPOLLONESHOT = 1 << 30;
     static final int EPOLLET = 1 << 31;
 
@@ -27,6 +32,9 @@ final class EpollFlags {
     static final int EFD_CLOEXEC = 0x80000;
     /** O_NONBLOCK (asm-generic/fcntl.h). */
     static final int EFD_NONBLOCK = 0x800;
+    /** O_CLOEXEC and O_NONBLOCK for pipe2. */
+    static final int O_CLOEXEC = 0x80000;
+    static final int O_NONBLOCK = 0x800;
 
     private EpollFlags() {
     }

@@ -28,6 +28,15 @@ import java.io.IOException;
  * (fs/eventpoll.c, ep_done_scan), so every blocked thread returns, and any thread that arrives
  * later returns at once. The API's gate then waits for all of them before {@link #close()}
  * closes the epoll fd, so no thread ever calls epoll on a closed or reused fd number.
+ *
+ * <p>Interrupts: {@code Thread.interrupt()} of a poller raises the nudge, a pipe holding one byte,
+ * level-triggered like the close signal, so it wakes every waiter; the API lets the interrupted
+ * one return and the others wait on, and clears the nudge once the interrupted ones have woken.
+ * Its records must never reach the user, yet no token is reserved: the pipe's read end is
+ * registered for EPOLLRDNORM alone, a bit no registration asks for, and the kernel reports only
+ * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
+ * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
+ * costs its two descriptors until a poller is interrupted.)
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -46,6 +55,14 @@ final class EpollSelector implements Selector {
     private final int interruptFd;
     /** 8 bytes holding 1: what {@link #interrupt()} adds to the close signal's counter. */
     private final Memory one;
+    /**
+     * The nudge (see {@link #raiseNudge()}): a pipe whose read end is in the set, made at the
+     * first interrupt of a poller; -1 until then. Raised and cleared one at a time (the API's lock).
+     */
+    private volatile int nudgeRead = -1;
+    private volatile int nudgeWrite = -1;
+    /** The nudge pipe's byte buffer, then pipe2's two ints; made with the pipe. */
+    private Memory nudgeBuffer;
     private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     private final boolean nanosecondTimeouts;
@@ -228,7 +245,10 @@ final class EpollSelector implements Selector {
 
     private static void decode(EpollBuffer buffer, int n, EventSink sink) {
         for (int i = 0; i < n; i++) {
-            sink.add(buffer.data(i), EpollFlags.toReadiness(buffer.events(i)));
+            int events = buffer.events(i);
+            if ((events & EpollFlags.EPOLLRDNORM) == 0) {
+                sink.add(buffer.data(i), EpollFlags.toReadiness(events));
+            }
         }
     }
 
@@ -257,7 +277,69 @@ final class EpollSelector implements Selector {
     }
 
     @Override
+    public boolean wakesOnInterrupt() {
+        return true;
+    }
+
+    @Override
+    public void raiseNudge() {
+        if (nudgeRead < 0 && !openNudge()) {
+            return;
+        }
+        if (LibC.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name(Native.getLastError()));
+        }
+    }
+
+    @Override
+    public void clearNudge() {
+        int fd = nudgeRead;
+        if (fd >= 0 && LibC.read(fd, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name(Native.getLastError()));
+        }
+    }
+
+    /** Makes the nudge pipe and adds its read end to the set; false (logged) if the OS refuses. */
+    private boolean openNudge() {
+        Memory memory = new Memory(8);
+        if (LibC.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK) != 0) {
+            int errno = Native.getLastError();
+            memory.close();
+            cannotNudge("pipe2", errno);
+            return false;
+        }
+        int read = memory.getInt(0);
+        int write = memory.getInt(4);
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, read, EpollFlags.EPOLLRDNORM, 0);
+        if (errno != 0) {
+            LibC.close(read);
+            LibC.close(write);
+            memory.close();
+            cannotNudge("epoll_ctl(ADD)", errno);
+            return false;
+        }
+        memory.setByte(0, (byte) 1);
+        nudgeBuffer = memory;
+        nudgeWrite = write;
+        nudgeRead = read;
+        return true;
+    }
+
+    private static void cannotNudge(String operation, int errno) {
+        System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                "jpoll: cannot wake an interrupted poller, which returns at its timeout: " + operation + ": "
+                        + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+    }
+
+    @Override
     public void close() {
+        if (nudgeRead >= 0) {
+            LibC.close(nudgeRead);
+            LibC.close(nudgeWrite);
+            nudgeBuffer.close();
+        }
         LibC.close(interruptFd);
         LibC.close(epfd);
         buffers.drain(EpollBuffer::free);
