@@ -26,6 +26,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Thread-safe. Several threads may poll at once, each with its own {@link Events}; with
  * {@link Trigger#ONESHOT} each readiness reaches exactly one of them.
+ *
+ * <p>Memory visibility: actions of a thread before {@link Registry#register},
+ * {@link Registry#reregister} or {@link Waker#wake()} <i>happen-before</i> the actions of the
+ * thread whose {@link #poll} returns an event armed (or a wake made) by that call, after that poll
+ * returns. A ONESHOT hand-off between pollers needs no lock of its own; see {@link Registry}.
  */
 public final class Poll implements AutoCloseable {
     private final String backend;
@@ -132,6 +137,8 @@ public final class Poll implements AutoCloseable {
                 throw new ClosedPollException("Poll.poll");
             }
             try {
+                // Leaving the gate after the wait is the acquire half of the happens-before edge
+                // from the thread that armed what this poll returns (see Gate).
                 if (nanos == 0 || Thread.currentThread().isInterrupted()) {
                     selector.select(sink, 0);
                 } else if (interruptibleWait == null) {

@@ -13,6 +13,15 @@ import java.util.Objects;
  *
  * <p>Every {@code long} is a valid token, all 64 bits of it; jpoll reserves none.
  *
+ * <p><b>Memory visibility.</b> Actions of a thread before {@link #register} or {@link #reregister}
+ * <i>happen-before</i> (in the sense of the Java memory model) the actions of the thread whose
+ * {@link Poll#poll} returns an event of that registration armed by that call, after that poll
+ * returns. So with {@link Trigger#ONESHOT} a connection's state can be handed from thread to
+ * thread in plain fields: write it, then re-arm; the poller that receives the next event sees it,
+ * with no lock of its own. (The same holds for {@link Waker#wake()} and the poll that reports the
+ * wake.) The state must not be written after the re-arm: from then on the next event can be on
+ * another thread already.
+ *
  * <p><b>A channel closed during a call.</b> The moment the JDK closes a channel, the OS may give
  * its descriptor number to the next file opened, and jpoll cannot hold a close back: the JDK
  * closes under the channel's own lock. So each call made with a channel's {@link Source} checks
@@ -54,6 +63,8 @@ public final class Registry {
     public void register(Source source, long token, Interests interests) throws IOException {
         check("Registry.register", source, interests);
         Gate gate = poll.gate();
+        // Entering before the OS call is also the release half of the happens-before edge to the
+        // thread that polls the event (see Gate).
         if (!gate.enter()) {
             throw new ClosedPollException("Registry.register");
         }
@@ -88,6 +99,7 @@ public final class Registry {
     public void reregister(Source source, long token, Interests interests) throws IOException {
         check("Registry.reregister", source, interests);
         Gate gate = poll.gate();
+        // The release half of the happens-before edge to the next event's poller (see Gate).
         if (!gate.enter()) {
             throw new ClosedPollException("Registry.reregister");
         }
