@@ -46,9 +46,11 @@ class ClosedFlagsTest extends PollFixture {
         SocketChannel socket = closeLater(SocketChannel.open());
         socket.configureBlocking(false);
         registry.register(Source.of(socket), TOKEN, BOTH);
-        Event e = awaitEvent(TOKEN);
-        assertTrue(e.isWritable(), e::toString);
-        assertNoClosedFlags(e);
+        Event e = hangUpEvent(TOKEN);
+        if (e != null) {
+            assertTrue(e.isWritable() || e.isReadable(), e::toString);
+            assertNoClosedFlags(e);
+        }
         onEpoll(e, "WRITABLE");
         assertThrows(NotYetConnectedException.class, () -> socket.write(ByteBuffer.allocate(1)));
     }
@@ -59,9 +61,11 @@ class ClosedFlagsTest extends PollFixture {
         SocketChannel socket = closeLater(SocketChannel.open());
         socket.configureBlocking(false);
         registry.register(Source.of(socket), TOKEN, Interests.READABLE);
-        Event e = awaitEvent(TOKEN);
-        assertTrue(e.isReadable(), e::toString);
-        assertNoClosedFlags(e);
+        Event e = hangUpEvent(TOKEN);
+        if (e != null) {
+            assertTrue(e.isReadable(), e::toString);
+            assertNoClosedFlags(e);
+        }
         onEpoll(e, "READABLE");
         assertThrows(NotYetConnectedException.class, () -> socket.read(ByteBuffer.allocate(1)));
     }
@@ -72,9 +76,11 @@ class ClosedFlagsTest extends PollFixture {
         ServerSocketChannel listener = closeLater(ServerSocketChannel.open());
         listener.configureBlocking(false);
         registry.register(Source.of(listener), TOKEN, Interests.READABLE);
-        Event e = awaitEvent(TOKEN);
-        assertTrue(e.isReadable(), e::toString);
-        assertNoClosedFlags(e);
+        Event e = hangUpEvent(TOKEN);
+        if (e != null) {
+            assertTrue(e.isReadable(), e::toString);
+            assertNoClosedFlags(e);
+        }
         onEpoll(e, "READABLE");
     }
 
@@ -151,8 +157,12 @@ class ClosedFlagsTest extends PollFixture {
         Event e = awaitEvent(TOKEN);
         assertTrue(e.isReadable(), e::toString);
         onEpoll(e, "READABLE | ERROR | READ_CLOSED | WRITE_CLOSED");
-        IOException reset = assertThrows(IOException.class, () -> pair.server().read(ByteBuffer.allocate(4)));
-        assertTrue(String.valueOf(reset.getMessage()).contains("reset"), reset::toString);
+        if (poll.backend().equals("epoll")) {
+            // (libkqueue reads SO_ERROR to fill in the event, which clears it: there the read
+            // says end of stream instead.)
+            IOException reset = assertThrows(IOException.class, () -> pair.server().read(ByteBuffer.allocate(4)));
+            assertTrue(String.valueOf(reset.getMessage()).contains("reset"), reset::toString);
+        }
     }
 
     @Test
@@ -211,6 +221,20 @@ class ClosedFlagsTest extends PollFixture {
         return fail("no event for " + token + " after " + rounds + " polls of " + Await.ROUND.toMillis() + " ms");
     }
 
+    /**
+     * The event a hang-up of a socket that was never connected produces: on epoll there is one
+     * (epoll reports the socket's HUP), which is required; elsewhere the OS may stay silent (a BSD
+     * kernel has nothing to report on such a socket), and then this is null.
+     */
+    private Event hangUpEvent(long token) throws IOException {
+        if (poll.backend().equals("epoll")) {
+            return awaitEvent(token);
+        }
+        List<Event> seen = Await.pollOnce(poll, events, Await.ROUND, new ArrayList<>());
+        assertTrue(seen.size() <= 1 && seen.stream().allMatch(e -> e.token() == token), seen::toString);
+        return seen.isEmpty() ? null : seen.get(0);
+    }
+
     private static void assertNoClosedFlags(Event e) {
         assertFalse(e.isReadClosed() || e.isWriteClosed(), () -> "nothing was closed, yet: " + e);
     }
@@ -218,7 +242,7 @@ class ClosedFlagsTest extends PollFixture {
     /** On epoll the flags are exact; other backends legitimately add or omit hints. */
     private void onEpoll(Event e, String flags) {
         if (poll.backend().equals("epoll")) {
-            assertEquals(flags, flags(e), e::toString);
+            assertEquals(flags, flags(e), () -> String.valueOf(e));
         }
     }
 
