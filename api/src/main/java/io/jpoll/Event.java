@@ -6,8 +6,19 @@ import io.jpoll.spi.EventSink;
  * One readiness event as an immutable value. {@link Events} gives the same facts by index without
  * making this object; use whichever reads better where allocation does not matter.
  *
- * <p>Readable and writable are portable. Error, read-closed, write-closed and priority are hints
- * whose exact meaning follows the OS; the closed flags never report a closed side that is open.
+ * <p>Readable and writable are portable, and mean that the operation will not block. A hang-up
+ * or an error is always reported as readable or writable, in a direction the registration asked
+ * for, so the read or write that follows returns the end of stream or throws the error; it never
+ * arrives as an event that is neither (which would disarm a ONESHOT registration unnoticed). A
+ * direction that was not asked for may come along with it where the OS cannot tell them apart:
+ * on epoll, an error reported with no direction makes both ready.
+ *
+ * <p>Error, read-closed, write-closed and priority are hints whose exact meaning follows the OS.
+ * The closed flags never report a closed side that is open, so a backend reports them only where
+ * the OS proves it, and may leave them out: on epoll, a pipe's end of stream is readable without
+ * read-closed (the kernel reports it as an unconnected socket's hang-up), and a pipe whose reader
+ * is gone is writable with an error, without write-closed (the kernel reports it as a UDP
+ * socket's ICMP error, whose socket goes on sending). End of stream itself is what a read says.
  */
 public final class Event {
     private final long token;
@@ -28,8 +39,8 @@ public final class Event {
     }
 
     /**
-     * Whether a read (or accept) would not block now: there is data, the end of the stream, or a
-     * connection waiting to be accepted.
+     * Whether a read will not block: data, end of stream, or an error (for a listener: a
+     * connection to accept, or an error).
      *
      * @return whether the source is readable
      */
@@ -38,8 +49,7 @@ public final class Event {
     }
 
     /**
-     * Whether a write would not block now: there is room to send, or a non-blocking connect has
-     * finished; {@code finishConnect} then tells whether it succeeded.
+     * Whether a write will not block: room to send, a finished (or failed) connect, or an error.
      *
      * @return whether the source is writable
      */
@@ -58,8 +68,8 @@ public final class Event {
     }
 
     /**
-     * Whether the peer will send nothing more. A hint that not every OS gives, but never set while
-     * the read side is still open.
+     * Whether the read side is closed: the peer shut down, or the connection is gone. A hint,
+     * never a false positive, possibly missing.
      *
      * @return whether the read side is closed
      */
@@ -68,8 +78,8 @@ public final class Event {
     }
 
     /**
-     * Whether nothing more can be sent. A hint that not every OS gives, but never set while the
-     * write side is still open.
+     * Whether the write side is closed: no write can succeed again. A hint, never a false
+     * positive, possibly missing.
      *
      * @return whether the write side is closed
      */

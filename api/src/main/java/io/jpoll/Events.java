@@ -17,6 +17,10 @@ import java.util.NoSuchElementException;
  * }
  * }</pre>
  *
+ * <p>Readable and writable mean that the operation will not block; a hang-up or an error makes
+ * the source ready in at least one direction its registration asked for, so that the next read
+ * or write reports it. Error, read-closed, write-closed and priority are hints (see {@link Event}).
+ *
  * <p>Not tied to a Poll, and not thread-safe: give each polling thread its own {@code Events}.
  * Two polls filling one {@code Events} at the same time is refused with
  * {@link IllegalStateException}.
@@ -38,6 +42,8 @@ public final class Events implements Iterable<Event> {
     private final EventSink sink;
     @SuppressWarnings("unused") // accessed through BUSY
     private volatile int busy;
+    /** Made by the first poll that may block; used only by the poll that holds this Events. */
+    private InterruptHook interruptHook;
 
     /**
      * Creates an empty set of events with room for {@code capacity}; every later poll reuses it, so
@@ -100,8 +106,8 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
-     * Whether the event at {@code index} says a read (or accept) would not block: there is data, the
-     * end of the stream, or a connection to accept.
+     * Whether the event at {@code index} says a read (or accept) will not block: there is data, the
+     * end of the stream, an error, or a connection to accept.
      *
      * @param index 0 to {@link #size()} - 1
      * @return whether the event at {@code index} is readable
@@ -112,8 +118,8 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
-     * Whether the event at {@code index} says a write would not block: there is room to send, or a
-     * non-blocking connect has finished.
+     * Whether the event at {@code index} says a write will not block: there is room to send, a
+     * non-blocking connect has finished (or failed), or an error is pending.
      *
      * @param index 0 to {@link #size()} - 1
      * @return whether the event at {@code index} is writable
@@ -136,8 +142,8 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
-     * Whether the event at {@code index} says the peer will send nothing more. A hint that not every
-     * OS gives, but never set while the read side is still open.
+     * Whether the event at {@code index} says the read side is closed: the peer shut down or the
+     * connection is gone. A hint, never a false positive, possibly missing (see {@link Event}).
      *
      * @param index 0 to {@link #size()} - 1
      * @return whether the event at {@code index} is flagged read-closed
@@ -148,8 +154,8 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
-     * Whether the event at {@code index} says nothing more can be sent. A hint that not every OS
-     * gives, but never set while the write side is still open.
+     * Whether the event at {@code index} says the write side is closed: no write can succeed again.
+     * A hint, never a false positive, possibly missing (see {@link Event}).
      *
      * @param index 0 to {@link #size()} - 1
      * @return whether the event at {@code index} is flagged write-closed
@@ -242,5 +248,15 @@ public final class Events implements Iterable<Event> {
 
     void release() {
         BUSY.setVolatile(this, 0);
+    }
+
+    /** The interrupt hook of the poll that holds this Events (see {@link #acquire()}). */
+    InterruptHook interruptHook() {
+        InterruptHook hook = interruptHook;
+        if (hook == null) {
+            hook = new InterruptHook();
+            interruptHook = hook;
+        }
+        return hook;
     }
 }

@@ -9,6 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #enter()} and {@link #exit()} are one CAS each; the closer parks only when threads are
  * still inside.
+ *
+ * <p>The gate is also jpoll's happens-before edge (see {@link Registry}): every register,
+ * reregister and wake enters it before its native call, and every poll leaves it after its native
+ * wait, each with a volatile read-modify-write of {@code state}. An OS call is no synchronization
+ * action in the Java memory model: nothing in it orders one thread's plain writes before another
+ * thread's reads, and a compiler may move plain accesses across a call it can see into (an FFM
+ * downcall). Two accesses of one volatile variable are: the arming thread's {@code enter()} comes
+ * before the native arm, the arm before the kernel's event, the event before the polling thread's
+ * {@code exit()}, so that {@code exit()} follows the {@code enter()} in the variable's order and
+ * synchronizes with it. Keep both volatile read-modify-writes of one variable: a plain, opaque or
+ * per-thread gate would drop the guarantee.
  */
 final class Gate {
     private static final int CLOSED = 1 << 31;

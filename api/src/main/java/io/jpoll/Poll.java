@@ -26,6 +26,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Thread-safe. Several threads may poll at once, each with its own {@link Events}; with
  * {@link Trigger#ONESHOT} each readiness reaches exactly one of them.
+ *
+ * <p>Memory visibility: actions of a thread before {@link Registry#register},
+ * {@link Registry#reregister} or {@link Waker#wake()} <i>happen-before</i> the actions of the
+ * thread whose {@link #poll} returns an event armed (or a wake made) by that call, after that poll
+ * returns. A ONESHOT hand-off between pollers needs no lock of its own; see {@link Registry}.
  */
 public final class Poll implements AutoCloseable {
     private final String backend;
@@ -34,11 +39,14 @@ public final class Poll implements AutoCloseable {
     private final Gate gate = new Gate();
     private final Set<Waker> wakers = ConcurrentHashMap.newKeySet();
     private final CountDownLatch released = new CountDownLatch(1);
+    /** Null where the backend cannot wake a blocked poller on Thread.interrupt(). */
+    private final InterruptibleWait interruptibleWait;
 
     private Poll(String backend, Selector selector) {
         this.backend = backend;
         this.selector = selector;
         this.registry = new Registry(this, selector);
+        this.interruptibleWait = selector.wakesOnInterrupt() ? new InterruptibleWait(selector, gate) : null;
     }
 
     /**
@@ -116,11 +124,22 @@ public final class Poll implements AutoCloseable {
      * Waits for readiness and fills {@code events} with at most {@code events.capacity()} events;
      * the rest come with the next call.
      *
+     * <p>Interrupts: a poll by a thread whose interrupt status is set does not block. It returns
+     * at once what is ready, like a poll with {@link Duration#ZERO}, and the status stays set. On
+     * the epoll backend an interrupt of a thread already blocked here also ends its wait
+     * promptly, as {@link java.nio.channels.Selector#select()} does, with the status set; other
+     * threads polling the same Poll may wake inside and wait on with the time they have left, but
+     * do not return. On the kqueue and IOCP backends such an interrupt is noticed when the wait
+     * ends (an event, the timeout, or {@link #close()}); give a poll a timeout where a thread must
+     * stop in bounded time. Neither needs a JVM flag: the wake goes through the public
+     * {@link java.nio.channels.spi.AbstractSelector} interrupt hook.
+     *
      * @param events  cleared first, then filled
      * @param timeout the longest wait: null waits until an event, {@link Duration#ZERO} does not
      *                block; sub-millisecond parts round up on OSes that count milliseconds, and
      *                durations past the OS maximum wait forever
-     * @return {@code events.size()}; 0 only when the timeout ran out or the Poll was closed
+     * @return {@code events.size()}; 0 only when the timeout ran out, the Poll was closed, or the
+     *         calling thread is interrupted
      * @throws ClosedPollException      if the Poll is closed
      * @throws IllegalArgumentException if the timeout is negative
      */
@@ -133,7 +152,15 @@ public final class Poll implements AutoCloseable {
                 throw new ClosedPollException("Poll.poll");
             }
             try {
-                selector.select(sink, nanos);
+                // Leaving the gate after the wait is the acquire half of the happens-before edge
+                // from the thread that armed what this poll returns (see Gate).
+                if (nanos == 0 || Thread.currentThread().isInterrupted()) {
+                    selector.select(sink, 0);
+                } else if (interruptibleWait == null) {
+                    selector.select(sink, nanos);
+                } else {
+                    interruptibleWait.select(events.interruptHook(), sink, nanos);
+                }
             } finally {
                 gate.exit();
             }
@@ -180,6 +207,9 @@ public final class Poll implements AutoCloseable {
         }
         try {
             selector.interrupt();
+            if (interruptibleWait != null) {
+                interruptibleWait.close();
+            }
             gate.awaitEmpty(toString());
             for (Waker w : wakers) {
                 w.release();

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>After {@link #close()}, or after its Poll closed, {@link #wake()} does nothing; it never
  * touches a descriptor whose number the OS may have handed out again.
+ *
+ * <p>Actions of a thread before {@link #wake()} happen-before the actions of the thread whose poll
+ * reports that wake, after that poll returns (see {@link Registry}).
  */
 public final class Waker implements AutoCloseable {
     private final Poll poll;
@@ -52,6 +55,7 @@ public final class Waker implements AutoCloseable {
         }
         try {
             Gate pollGate = poll.gate();
+            // Also the release half of the happens-before edge to the woken poller (see Gate).
             if (!pollGate.enter()) {
                 return;
             }

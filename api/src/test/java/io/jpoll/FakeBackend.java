@@ -39,9 +39,29 @@ public class FakeBackend implements Backend {
 
     @Override
     public Selector open() {
-        FakeSelector s = new FakeSelector();
+        FakeSelector s = new FakeSelector(false);
         OPENED.add(s);
         return s;
+    }
+
+    /** A fake whose selector offers the nudge, like epoll: a level signal every select sees. */
+    public static class Nudging extends FakeBackend {
+        @Override
+        public String name() {
+            return "fake-nudging";
+        }
+
+        @Override
+        public int priority() {
+            return 0;
+        }
+
+        @Override
+        public Selector open() {
+            FakeSelector s = new FakeSelector(true);
+            OPENED.add(s);
+            return s;
+        }
     }
 
     /** Found by ServiceLoader but never supported. */
@@ -63,7 +83,15 @@ public class FakeBackend implements Backend {
     }
 
     static final class FakeSelector implements Selector {
+        final boolean nudging;
         final ConcurrentHashMap<Long, Long> registered = new ConcurrentHashMap<>();
+        final AtomicInteger raises = new AtomicInteger();
+        final AtomicInteger clears = new AtomicInteger();
+        final AtomicInteger selects = new AtomicInteger();
+        /** A thread that, woken by the nudge, stalls until {@link #release} opens: a slow poller. */
+        volatile Thread stallOnNudge;
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        private boolean nudgeRaised;
         final List<String> calls = new CopyOnWriteArrayList<>();
         final AtomicInteger interrupts = new AtomicInteger();
         final AtomicInteger closes = new AtomicInteger();
@@ -72,10 +100,64 @@ public class FakeBackend implements Backend {
         final AtomicInteger insideSelect = new AtomicInteger();
         /** Set when any call arrives after close: the gate failed. */
         volatile boolean usedAfterClose;
+        /**
+         * Run once by the next register, reregister or deregister before it acts, as if another
+         * thread did it between the API's checks and the OS call (a close, a reuse of the number).
+         */
+        volatile Runnable beforeNextCall;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition woken = lock.newCondition();
         private final List<Long> pending = new ArrayList<>();
         private boolean interrupted;
+
+        FakeSelector(boolean nudging) {
+            this.nudging = nudging;
+        }
+
+        @Override
+        public boolean wakesOnInterrupt() {
+            return nudging;
+        }
+
+        @Override
+        public void raiseNudge() {
+            check();
+            raises.incrementAndGet();
+            lock.lock();
+            try {
+                if (nudgeRaised) {
+                    throw new AssertionError("raised twice");
+                }
+                nudgeRaised = true;
+                woken.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void clearNudge() {
+            check();
+            clears.incrementAndGet();
+            lock.lock();
+            try {
+                if (!nudgeRaised) {
+                    throw new AssertionError("cleared while not raised");
+                }
+                nudgeRaised = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean nudgeRaised() {
+            lock.lock();
+            try {
+                return nudgeRaised;
+            } finally {
+                lock.unlock();
+            }
+        }
 
         @Override
         public boolean supports(Trigger trigger) {
@@ -93,9 +175,18 @@ public class FakeBackend implements Backend {
             }
         }
 
+        private void interleave() {
+            Runnable r = beforeNextCall;
+            if (r != null) {
+                beforeNextCall = null;
+                r.run();
+            }
+        }
+
         @Override
         public void register(long handle, long token, Interests interests) throws IOException {
             check();
+            interleave();
             calls.add("register " + handle + " " + token + " " + interests);
             if (registered.putIfAbsent(handle, token) != null) {
                 throw new AlreadyRegisteredException("fake: " + handle);
@@ -105,6 +196,7 @@ public class FakeBackend implements Backend {
         @Override
         public void reregister(long handle, long token, Interests interests) throws IOException {
             check();
+            interleave();
             calls.add("reregister " + handle + " " + token + " " + interests);
             if (registered.replace(handle, token) == null) {
                 throw new NotRegisteredException("fake: " + handle);
@@ -114,6 +206,7 @@ public class FakeBackend implements Backend {
         @Override
         public void deregister(long handle) throws IOException {
             check();
+            interleave();
             calls.add("deregister " + handle);
             if (registered.remove(handle) == null) {
                 throw new NotRegisteredException("fake: " + handle);
@@ -124,20 +217,42 @@ public class FakeBackend implements Backend {
         public void select(EventSink sink, long timeoutNanos) {
             check();
             insideSelect.incrementAndGet();
+            selects.incrementAndGet();
+            boolean threadInterrupted = false;
+            boolean stall = false;
             lock.lock();
             try {
-                long left = timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos;
-                while (pending.isEmpty() && !interrupted && left > 0) {
-                    left = woken.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(10)));
+                long deadline = System.nanoTime() + (timeoutNanos < 0 ? 0 : timeoutNanos);
+                while (pending.isEmpty() && !interrupted && !nudgeRaised) {
+                    long left = timeoutNanos < 0 ? TimeUnit.SECONDS.toNanos(10) : deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        woken.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        // Like an OS wait: Thread.interrupt() does not end it. The status is kept.
+                        threadInterrupted = true;
+                    }
                 }
                 while (!pending.isEmpty() && sink.remaining() > 0) {
                     sink.add(pending.remove(0), EventSink.READABLE);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                stall = nudgeRaised && stallOnNudge == Thread.currentThread();
             } finally {
                 lock.unlock();
+                while (stall) {
+                    try {
+                        release.await(); // a descheduled thread does not notice interrupts either
+                        stall = false;
+                    } catch (InterruptedException e) {
+                        threadInterrupted = true;
+                    }
+                }
                 insideSelect.decrementAndGet();
+                if (threadInterrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

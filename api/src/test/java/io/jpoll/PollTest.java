@@ -45,17 +45,17 @@ class PollTest {
     @Test
     void unknownBackendListsTheAvailableOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.open("nope"));
-        assertEquals("Poll.open: unknown backend 'nope' (Poll.open(\"nope\")); available here: fake", e.getMessage());
+        assertEquals("Poll.open: unknown backend 'nope' (Poll.open(\"nope\")); available here: fake, fake-nudging", e.getMessage());
         System.setProperty("jpoll.backend", "nope2");
         e = assertThrows(IllegalArgumentException.class, Poll::open);
-        assertEquals("Poll.open: unknown backend 'nope2' (-Djpoll.backend=nope2); available here: fake", e.getMessage());
+        assertEquals("Poll.open: unknown backend 'nope2' (-Djpoll.backend=nope2); available here: fake, fake-nudging", e.getMessage());
     }
 
     @Test
     void unsupportedBackendSaysWhy() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Poll.open("fake-unsupported"));
         assertEquals("Poll.open: backend 'fake-unsupported' (Poll.open(\"fake-unsupported\")) is not supported here:"
-                + " it never is; available here: fake", e.getMessage());
+                + " it never is; available here: fake, fake-nudging", e.getMessage());
     }
 
     @Test

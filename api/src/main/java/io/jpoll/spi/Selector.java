@@ -16,6 +16,9 @@ import java.io.IOException;
  *       has started;</li>
  *   <li>{@link #interrupt()} is called once, when the Poll starts closing, while other threads may
  *       still be inside {@link #select};</li>
+ *   <li>{@link #raiseNudge()} and {@link #clearNudge()} are called only if {@link #wakesOnInterrupt()}
+ *       is true, one at a time, alternately (raise first), and only while a thread is inside
+ *       {@link #select} or about to enter or leave it, so never after {@link #close()} started;</li>
  *   <li>{@link #close()} is called exactly once, after every other call has returned, and after the
  *       handles of every waker were closed.</li>
  * </ul>
@@ -73,8 +76,9 @@ public interface Selector {
 
     /**
      * Waits for events and appends at most {@code sink.remaining()} of them to the sink.
-     * Returns when at least one event was appended, when the timeout ran out, or promptly after
-     * {@link #interrupt()}. A signal never surfaces; the wait goes on with the time that is left.
+     * Returns when at least one event was appended, when the timeout ran out, promptly after
+     * {@link #interrupt()}, and promptly, possibly with no event, while the nudge is raised. A
+     * signal never surfaces; the wait goes on with the time that is left.
      *
      * @param sink         where the events go, cleared by the caller
      * @param timeoutNanos negative: no timeout; 0: do not block; otherwise the longest wait,
@@ -94,6 +98,33 @@ public interface Selector {
 
     /** Makes every thread now or later in {@link #select} return promptly. Called once, at close. */
     void interrupt();
+
+    /**
+     * Whether this selector offers {@link #raiseNudge()} and {@link #clearNudge()}, with which the
+     * API makes {@code Thread.interrupt()} wake a thread blocked in {@link #select}. Without them
+     * a poll by an interrupted thread still never blocks, but an interrupt does not end a wait
+     * already under way.
+     *
+     * @return false unless the selector overrides the nudge methods
+     */
+    default boolean wakesOnInterrupt() {
+        return false;
+    }
+
+    /**
+     * Raises the nudge: until {@link #clearNudge()}, every {@link #select}, blocked now or called
+     * later, returns promptly, with whatever events it has, possibly none, and no event of the
+     * nudge's own. The API raises it when a polling thread is interrupted, on the interrupting
+     * thread (which may hold that thread's interrupt lock), and clears it once every interrupted
+     * poller has left its wait; other pollers take the wake as spurious and wait on. Must not
+     * block or throw; if the nudge cannot be raised, report it (a log line) and return.
+     */
+    default void raiseNudge() {
+    }
+
+    /** Clears the nudge that {@link #raiseNudge()} raised, so that a select waits again. */
+    default void clearNudge() {
+    }
 
     /** Releases the OS queue and every native buffer. Called exactly once. */
     void close();

@@ -18,11 +18,25 @@ import java.io.IOException;
  * One epoll instance. The token is the 64-bit {@code data} of each registration, so events decode
  * straight from the kernel's records into the sink with no lookup, and no token is reserved.
  *
- * <p>Closing: {@link #interrupt()} adds a level-triggered, readable eventfd to the set. epoll
- * wakes one waiter, and every waiter that collects a level-triggered event re-queues it and wakes
- * the next (fs/eventpoll.c, ep_done_scan), so every blocked thread returns, and any thread that
- * arrives later returns at once. The API's gate then waits for all of them before {@link #close()}
+ * <p>Closing: a level-triggered eventfd, the close signal, joins the epoll set when the selector
+ * is made, as OpenJDK's EPollSelectorImpl does with its wakeup eventfd. Adding it then means
+ * that an epoll_ctl the kernel refuses (ENOSPC once {@code fs.epoll.max_user_watches} is
+ * reached, ENOMEM) fails {@code Poll.open()}, where the caller can handle it, instead of leaving
+ * {@code close()} unable to wake a poller that waits without a timeout. {@link #interrupt()}
+ * then only writes to it, from a buffer allocated up front. epoll wakes one waiter, and every
+ * waiter that collects a level-triggered event re-queues it and wakes the next
+ * (fs/eventpoll.c, ep_done_scan), so every blocked thread returns, and any thread that arrives
+ * later returns at once. The API's gate then waits for all of them before {@link #close()}
  * closes the epoll fd, so no thread ever calls epoll on a closed or reused fd number.
+ *
+ * <p>Interrupts: {@code Thread.interrupt()} of a poller raises the nudge, a pipe holding one byte,
+ * level-triggered like the close signal, so it wakes every waiter; the API lets the interrupted
+ * one return and the others wait on, and clears the nudge once the interrupted ones have woken.
+ * Its records must never reach the user, yet no token is reserved: the pipe's read end is
+ * registered for EPOLLRDNORM alone, a bit no registration asks for, and the kernel reports only
+ * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
+ * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
+ * costs its two descriptors until a poller is interrupted.)
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -39,10 +53,28 @@ final class EpollSelector implements Selector {
     private final EpollEventLayout layout;
     private final int epfd;
     private final int interruptFd;
+    /** 8 bytes holding 1: what {@link #interrupt()} adds to the close signal's counter. */
+    private final Memory one;
+    /**
+     * The nudge (see {@link #raiseNudge()}): a pipe whose read end is in the set, made at the
+     * first interrupt of a poller; -1 until then. Raised and cleared one at a time (the API's lock).
+     */
+    private volatile int nudgeRead = -1;
+    private volatile int nudgeWrite = -1;
+    /** The nudge pipe's byte buffer, then pipe2's two ints; made with the pipe. */
+    private Memory nudgeBuffer;
     private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
+
+    /**
+     * A test's stand-in for a kernel that has run out of epoll watches (ENOSPC at
+     * {@code fs.epoll.max_user_watches}) or memory (ENOMEM): when non-zero, every epoll_ctl(ADD)
+     * of every selector fails with this errno before reaching the kernel. Package-private; only
+     * tests set it, and they reset it.
+     */
+    static volatile int injectedAddErrno;
 
     EpollSelector(EpollEventLayout layout, boolean usePwait2) throws IOException {
         this.layout = layout;
@@ -58,6 +90,17 @@ final class EpollSelector implements Selector {
         }
         this.epfd = ep;
         this.interruptFd = efd;
+        // Data 0 is no reserved token: the signal is readable only once closing is set, and from
+        // then on select reports nothing at all.
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, efd, EpollFlags.EPOLLIN, 0);
+        if (errno != 0) {
+            LibC.close(efd);
+            LibC.close(ep);
+            ctlRecords.drain(CtlRecord::free);
+            throw Errno.exception("epoll_ctl(ADD)", efd, "(close signal of a new Poll)", errno);
+        }
+        this.one = new Memory(8);
+        one.setLong(0, 1);
         this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(ep);
     }
 
@@ -119,6 +162,9 @@ final class EpollSelector implements Selector {
 
     /** epoll_ctl with an event record from a small pool; returns 0 or errno. */
     private int ctl(int op, int fd, int events, long token) {
+        if (op == EpollFlags.EPOLL_CTL_ADD && injectedAddErrno != 0) {
+            return injectedAddErrno;
+        }
         CtlRecord record = ctlRecords.take();
         if (record == null) {
             record = new CtlRecord();
@@ -199,7 +245,10 @@ final class EpollSelector implements Selector {
 
     private static void decode(EpollBuffer buffer, int n, EventSink sink) {
         for (int i = 0; i < n; i++) {
-            sink.add(buffer.data(i), EpollFlags.toReadiness(buffer.events(i)));
+            int events = buffer.events(i);
+            if ((events & EpollFlags.EPOLLRDNORM) == 0) {
+                sink.add(buffer.data(i), EpollFlags.toReadiness(events));
+            }
         }
     }
 
@@ -220,25 +269,82 @@ final class EpollSelector implements Selector {
     @Override
     public void interrupt() {
         closing = true;
-        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, interruptFd, EpollFlags.EPOLLIN, 0);
-        if (errno != 0) {
-            // Only ENOMEM/ENOSPC can get here; pollers with a finite timeout still return.
+        // Cannot fail: the counter goes from 0 to 1 once, and an eventfd write never blocks.
+        if (LibC.write(interruptFd, Pointer.nativeValue(one), 8) != 8) {
             System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot signal close to pollers: epoll_ctl(ADD) " + Errno.name(errno));
-            return;
-        }
-        try (Memory one = new Memory(8)) {
-            one.setLong(0, 1);
-            LibC.write(interruptFd, Pointer.nativeValue(one), 8);
+                    "jpoll: cannot signal close to pollers: write(eventfd): " + Errno.name(Native.getLastError()));
         }
     }
 
     @Override
+    public boolean wakesOnInterrupt() {
+        return true;
+    }
+
+    @Override
+    public void raiseNudge() {
+        if (nudgeRead < 0 && !openNudge()) {
+            return;
+        }
+        if (LibC.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name(Native.getLastError()));
+        }
+    }
+
+    @Override
+    public void clearNudge() {
+        int fd = nudgeRead;
+        if (fd >= 0 && LibC.read(fd, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name(Native.getLastError()));
+        }
+    }
+
+    /** Makes the nudge pipe and adds its read end to the set; false (logged) if the OS refuses. */
+    private boolean openNudge() {
+        Memory memory = new Memory(8);
+        if (LibC.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK) != 0) {
+            int errno = Native.getLastError();
+            memory.close();
+            cannotNudge("pipe2", errno);
+            return false;
+        }
+        int read = memory.getInt(0);
+        int write = memory.getInt(4);
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, read, EpollFlags.EPOLLRDNORM, 0);
+        if (errno != 0) {
+            LibC.close(read);
+            LibC.close(write);
+            memory.close();
+            cannotNudge("epoll_ctl(ADD)", errno);
+            return false;
+        }
+        memory.setByte(0, (byte) 1);
+        nudgeBuffer = memory;
+        nudgeWrite = write;
+        nudgeRead = read;
+        return true;
+    }
+
+    private static void cannotNudge(String operation, int errno) {
+        System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
+                "jpoll: cannot wake an interrupted poller, which returns at its timeout: " + operation + ": "
+                        + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+    }
+
+    @Override
     public void close() {
+        if (nudgeRead >= 0) {
+            LibC.close(nudgeRead);
+            LibC.close(nudgeWrite);
+            nudgeBuffer.close();
+        }
         LibC.close(interruptFd);
         LibC.close(epfd);
         buffers.drain(EpollBuffer::free);
         ctlRecords.drain(CtlRecord::free);
+        one.close();
     }
 
     @Override

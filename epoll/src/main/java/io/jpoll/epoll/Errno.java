@@ -9,6 +9,7 @@ import io.jpoll.NativeException;
 final class Errno {
     static final int ENOENT = 2;
     static final int EEXIST = 17;
+    static final int ENOSPC = 28;
 
     private static final String[] NAMES = new String[134];
 

@@ -31,6 +31,9 @@ final class LibC {
 
     static native int eventfd(int initval, int flags);
 
+    /** Writes the read and the write end, two ints, at {@code fds}. */
+    static native int pipe2(long fds, int flags);
+
     static native long read(int fd, long buf, long count);
 
     static native long write(int fd, long buf, long count);

@@ -33,21 +33,41 @@ class EpollFlagsTest {
         assertEquals(EPOLLOUT, toEpoll(Interests.WRITABLE.level()));
     }
 
+    private static final int R = EventSink.READABLE, W = EventSink.WRITABLE, E = EventSink.ERROR,
+            RC = EventSink.READ_CLOSED, WC = EventSink.WRITE_CLOSED, P = EventSink.PRIORITY;
+
     @Test
-    void epollToReadiness() {
-        int R = EventSink.READABLE, W = EventSink.WRITABLE, E = EventSink.ERROR, RC = EventSink.READ_CLOSED,
-                WC = EventSink.WRITE_CLOSED, P = EventSink.PRIORITY;
+    void plainReadiness() {
+        assertEquals(0, toReadiness(0));
         assertEquals(R, toReadiness(EPOLLIN));
         assertEquals(W, toReadiness(EPOLLOUT));
         assertEquals(R | P, toReadiness(EPOLLPRI));
-        assertEquals(R | RC, toReadiness(EPOLLIN | EPOLLRDHUP));
-        assertEquals(0, toReadiness(EPOLLRDHUP), "RDHUP without IN is not a read-closed claim");
-        assertEquals(RC | WC, toReadiness(EPOLLHUP));
-        assertEquals(E | WC, toReadiness(EPOLLERR), "ERR alone: the pipe's reader is gone");
-        assertEquals(W | E | WC, toReadiness(EPOLLOUT | EPOLLERR));
-        assertEquals(R | W | E | RC | WC, toReadiness(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP));
-        assertEquals(R | E, toReadiness(EPOLLIN | EPOLLERR), "IN|ERR closes neither side for sure");
         assertEquals(R | W, toReadiness(EPOLLIN | EPOLLOUT));
+        assertEquals(0, toReadiness(EPOLLRDHUP), "RDHUP without IN is not a read-closed claim");
+    }
+
+    /** Each record as the kernel reports it (measured; see EpollFlags.toReadiness). */
+    @Test
+    void hangUpsAndErrorsAreAlwaysReadyInAnAskedDirection() {
+        assertEquals(R, toReadiness(EPOLLHUP), "pipe end of stream, unconnected socket or unbound listener");
+        assertEquals(R | RC, toReadiness(EPOLLIN | EPOLLRDHUP), "peer FIN, local shutdownInput");
+        assertEquals(W, toReadiness(EPOLLOUT | EPOLLHUP), "unconnected socket asked for writable");
+        assertEquals(R | W | E, toReadiness(EPOLLERR), "ICMP error asked for readable, or a full pipe's writer");
+        assertEquals(W | E, toReadiness(EPOLLOUT | EPOLLERR), "pipe writer whose reader is gone; UDP asked for writable");
+        assertEquals(R | W | E | WC, toReadiness(EPOLLERR | EPOLLHUP), "a reset asked only for PRIORITY");
+        assertEquals(R | P | E | WC, toReadiness(EPOLLPRI | EPOLLERR | EPOLLHUP));
+        assertEquals(R | E, toReadiness(EPOLLIN | EPOLLERR), "IN|ERR closes neither side for sure");
+    }
+
+    @Test
+    void closedFlagsOnlyWhenProven() {
+        assertEquals(R | RC | WC, toReadiness(EPOLLIN | EPOLLRDHUP | EPOLLHUP), "shutdownOutput + peer FIN, Unix peer gone");
+        assertEquals(W | E | WC, toReadiness(EPOLLOUT | EPOLLHUP | EPOLLERR), "reset or refused connect, asked for writable");
+        assertEquals(R | E | RC | WC, toReadiness(EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR), "reset, asked for readable");
+        assertEquals(R | W | E | RC | WC, toReadiness(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP | EPOLLERR));
+        assertEquals(R | W | RC | WC, toReadiness(EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLHUP), "reset, error collected");
+        assertEquals(W, toReadiness(EPOLLOUT | EPOLLHUP), "HUP without RDHUP or ERR is no write-closed claim");
+        assertEquals(R, toReadiness(EPOLLIN | EPOLLHUP), "pipe end of stream with data left: HUP is no read-closed claim");
     }
 
     @Test

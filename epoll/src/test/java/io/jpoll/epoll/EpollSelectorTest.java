@@ -230,4 +230,44 @@ class EpollSelectorTest {
             s.close();
         }
     }
+
+    /** The nudge wakes every select while raised, and its own record never reaches the sink. */
+    @Test
+    void theNudgeWakesSelectsAndNeverSurfaces() throws Exception {
+        EpollSelector s = new EpollSelector(EpollEventLayout.forArch(io.jpoll.spi.Platform.arch()), true);
+        int fd = LibC.eventfd(1, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK); // always readable
+        try {
+            assertTrue(s.wakesOnInterrupt());
+            // Token 0 is also the data word of the nudge's own record: it must not matter.
+            s.register(fd, 0, Interests.READABLE.level());
+            s.raiseNudge();
+            EventSink sink = new EventSink(8);
+            s.select(sink, -1);
+            assertEquals(1, sink.size(), "the user's record only");
+            assertEquals(0, sink.token(0));
+            assertEquals(EventSink.READABLE, sink.readiness(0));
+
+            s.deregister(fd);
+            for (int round = 0; round < 3; round++) {
+                sink.clear();
+                s.select(sink, -1); // would block forever without the nudge
+                assertEquals(0, sink.size(), "the nudge reports no event of its own");
+            }
+            s.clearNudge();
+            sink.clear();
+            long start = System.nanoTime();
+            s.select(sink, 100_000_000L);
+            assertEquals(0, sink.size());
+            assertTrue(System.nanoTime() - start >= 100_000_000L, "a cleared nudge still woke the select");
+
+            s.raiseNudge(); // the pipe made at the first raise is reused
+            sink.clear();
+            s.select(sink, -1);
+            assertEquals(0, sink.size());
+            s.clearNudge();
+        } finally {
+            LibC.close(fd);
+            s.close();
+        }
+    }
 }
