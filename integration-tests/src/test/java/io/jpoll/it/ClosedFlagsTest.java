@@ -95,8 +95,7 @@ class ClosedFlagsTest extends PollFixture {
         // The only event can be the ICMP error: nothing will ever be there to read.
         Event readOnly = awaitEvent(TOKEN);
         assertTrue(readOnly.isReadable(), readOnly::toString);
-        assertFalse(readOnly.isWriteClosed(), readOnly::toString);
-        assertFalse(readOnly.isReadClosed(), readOnly::toString);
+        assertNoClosedFlags(readOnly);
         // epoll cannot tell this record (ERR alone) from a full pipe's writer whose reader left,
         // so it reports both directions; see EpollFlags.
         onEpoll(readOnly, "READABLE | WRITABLE | ERROR");
@@ -235,8 +234,20 @@ class ClosedFlagsTest extends PollFixture {
         return seen.isEmpty() ? null : seen.get(0);
     }
 
-    private static void assertNoClosedFlags(Event e) {
+    private void assertNoClosedFlags(Event e) {
+        if ((e.isReadClosed() || e.isWriteClosed()) && overLibkqueue()) {
+            // Not jpoll's and not a kernel's: libkqueue turns epoll's HUP, RDHUP and ERR into
+            // EV_EOF (src/linux/read.c, write.c), where xnu and FreeBSD give an unconnected or
+            // listening socket, and a UDP socket's ICMP error, no EV_EOF (filt_soread,
+            // filt_sowrite). Reported as aborted, with the event, so it is never silent.
+            Assumptions.abort("libkqueue flags a closing no BSD kernel reports: " + e);
+        }
         assertFalse(e.isReadClosed() || e.isWriteClosed(), () -> "nothing was closed, yet: " + e);
+    }
+
+    /** kqueue on Linux runs only over libkqueue, which emulates kqueue with epoll. */
+    private boolean overLibkqueue() {
+        return poll.backend().equals("kqueue") && System.getProperty("os.name").startsWith("Linux");
     }
 
     /** On epoll the flags are exact; other backends legitimately add or omit hints. */
