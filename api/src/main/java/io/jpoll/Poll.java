@@ -198,6 +198,12 @@ public final class Poll implements AutoCloseable {
      * throw {@link ClosedPollException}, and the OS queue and every waker are released once no
      * thread can use them any more. Idempotent and thread-safe; every caller returns after the
      * release.
+     *
+     * <p>A backend that fails a step (a bug: the SPI forbids it for {@code interrupt}) does not
+     * stop the others: every waker and the OS queue are still released, and the first failure is
+     * thrown afterwards with the later ones suppressed.
+     *
+     * @throws RuntimeException what the backend threw, after everything was released
      */
     @Override
     public void close() {
@@ -205,20 +211,45 @@ public final class Poll implements AutoCloseable {
             awaitReleased();
             return;
         }
+        RuntimeException failure = null;
         try {
-            selector.interrupt();
+            try {
+                selector.interrupt();
+            } catch (RuntimeException e) {
+                // Pollers with a timeout still leave; the gate logs any that stay.
+                failure = e;
+            }
             if (interruptibleWait != null) {
                 interruptibleWait.close();
             }
             gate.awaitEmpty(toString());
             for (Waker w : wakers) {
-                w.release();
+                try {
+                    w.release();
+                } catch (RuntimeException e) {
+                    failure = firstOf(failure, e);
+                }
             }
             wakers.clear();
-            selector.close();
+            try {
+                selector.close();
+            } catch (RuntimeException e) {
+                failure = firstOf(failure, e);
+            }
         } finally {
             released.countDown();
         }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 
     @Override

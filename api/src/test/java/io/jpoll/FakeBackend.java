@@ -94,6 +94,10 @@ public class FakeBackend implements Backend {
         private boolean nudgeRaised;
         final List<String> calls = new CopyOnWriteArrayList<>();
         final AtomicInteger interrupts = new AtomicInteger();
+        /** Thrown by the next interrupt, waker close and close, to model a backend that fails. */
+        volatile RuntimeException failInterrupt;
+        volatile RuntimeException failWakerClose;
+        volatile RuntimeException failClose;
         final AtomicInteger closes = new AtomicInteger();
         final AtomicInteger wakes = new AtomicInteger();
         final AtomicInteger wakerCloses = new AtomicInteger();
@@ -277,6 +281,10 @@ public class FakeBackend implements Backend {
                 public void close() {
                     check();
                     wakerCloses.incrementAndGet();
+                    RuntimeException fail = failWakerClose;
+                    if (fail != null) {
+                        throw fail;
+                    }
                 }
             };
         }
@@ -284,6 +292,10 @@ public class FakeBackend implements Backend {
         @Override
         public void interrupt() {
             interrupts.incrementAndGet();
+            RuntimeException fail = failInterrupt;
+            if (fail != null) {
+                throw fail; // before waking anyone, as a failed post or write would
+            }
             lock.lock();
             try {
                 interrupted = true;
@@ -299,6 +311,10 @@ public class FakeBackend implements Backend {
                 usedAfterClose = true;
             }
             closes.incrementAndGet();
+            RuntimeException fail = failClose;
+            if (fail != null) {
+                throw fail;
+            }
         }
     }
 }

@@ -136,6 +136,29 @@ class PollTest {
     }
 
     @Test
+    void closeReleasesEverythingWhenTheBackendFails() throws IOException {
+        Poll poll = Poll.open();
+        FakeBackend.FakeSelector s = lastSelector();
+        poll.waker(1);
+        poll.waker(2);
+        IllegalStateException interrupt = new IllegalStateException("interrupt failed");
+        IllegalStateException waker = new IllegalStateException("waker close failed");
+        IllegalStateException close = new IllegalStateException("close failed");
+        s.failInterrupt = interrupt;
+        s.failWakerClose = waker;
+        s.failClose = close;
+        RuntimeException thrown = assertThrows(RuntimeException.class, poll::close);
+        assertSame(interrupt, thrown, "the first failure is thrown");
+        assertEquals(List.of(waker, waker, close), List.of(thrown.getSuppressed()), "the later ones are suppressed");
+        assertEquals(2, s.wakerCloses.get(), "every waker was released although the interrupt failed");
+        assertEquals(1, s.closes.get(), "the selector was closed although the interrupt and the wakers failed");
+        assertFalse(poll.isOpen());
+        poll.close(); // idempotent: nothing is released twice, nothing thrown again
+        assertEquals(1, s.closes.get());
+        assertEquals(2, s.wakerCloses.get());
+    }
+
+    @Test
     void closeIsIdempotentAndReleasesOnceFromManyThreads() throws Exception {
         Poll poll = Poll.open();
         FakeBackend.FakeSelector s = lastSelector();

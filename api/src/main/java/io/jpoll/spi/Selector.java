@@ -96,7 +96,15 @@ public interface Selector {
      */
     WakerHandle newWaker(long token) throws IOException;
 
-    /** Makes every thread now or later in {@link #select} return promptly. Called once, at close. */
+    /**
+     * Makes every thread now or later in {@link #select} return promptly. Called once, at close.
+     *
+     * <p>Never throws: a failure to signal is logged by the backend, and pollers with a timeout
+     * still return. The Poll goes on closing either way (it defends against a backend that throws
+     * anyway, releasing every waker and the selector before it rethrows), so an exception here
+     * could only hide the close's real outcome. Whatever the OS must accept for the signal is set
+     * up when the selector is made, so that running out of resources fails {@code open}, not this.
+     */
     void interrupt();
 
     /**

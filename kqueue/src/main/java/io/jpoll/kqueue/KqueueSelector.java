@@ -714,8 +714,15 @@ final class KqueueSelector implements Selector {
         interrupted = true;
         if (pipeInterrupt) {
             pipe.interrupt();
-        } else {
-            trigger(EventDecoder.INTERRUPT_IDENT, 0L);
+            return;
+        }
+        // The close signal's knote was added at open, so triggering it asks the kernel for nothing
+        // new; should it fail anyway, say so (the SPI forbids throwing here): pollers with a
+        // timeout still return, and the gate names any that stay.
+        int err = trigger(EventDecoder.INTERRUPT_IDENT, 0L);
+        if (err != 0) {
+            System.getLogger("io.jpoll.kqueue").log(System.Logger.Level.WARNING,
+                    "jpoll: cannot signal close to pollers: kevent(NOTE_TRIGGER) " + profile.errno.name(err));
         }
     }
 
