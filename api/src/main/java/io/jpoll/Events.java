@@ -21,6 +21,38 @@ import java.util.NoSuchElementException;
  * the source ready in at least one direction its registration asked for, so that the next read
  * or write reports it. Error, read-closed, write-closed and priority are hints (see {@link Event}).
  *
+ * <p>What each flag stands for on each OS (a hint may be missing, but is never false):
+ * <table class="striped">
+ *   <caption>Readiness per backend</caption>
+ *   <thead>
+ *     <tr><th scope="col">flag</th><th scope="col">epoll (Linux)</th>
+ *         <th scope="col">kqueue (macOS, BSDs)</th><th scope="col">IOCP (Windows, AFD)</th></tr>
+ *   </thead>
+ *   <tbody>
+ *     <tr><th scope="row">readable</th><td>{@code EPOLLIN} or {@code EPOLLPRI}; a hang-up or
+ *         error that names no direction (a pipe's end of stream is {@code EPOLLHUP} alone)</td>
+ *         <td>{@code EVFILT_READ} fired; an error, if read was asked</td>
+ *         <td>receive, accept, disconnect, abort or connect failure</td></tr>
+ *     <tr><th scope="row">writable</th><td>{@code EPOLLOUT}; an error that names no direction</td>
+ *         <td>{@code EVFILT_WRITE} fired; an error, if write was asked; a pipe whose reader is
+ *         gone</td>
+ *         <td>send, abort or connect failure</td></tr>
+ *     <tr><th scope="row">error</th><td>{@code EPOLLERR}</td>
+ *         <td>{@code EV_ERROR}, or {@code EV_EOF} with a socket error in {@code fflags}</td>
+ *         <td>connect failure, or a failed poll</td></tr>
+ *     <tr><th scope="row">read-closed</th><td>{@code EPOLLRDHUP} with {@code EPOLLIN}: the
+ *         peer's FIN, a reset, a local {@code shutdownInput}; never for a pipe</td>
+ *         <td>{@code EV_EOF} on the read filter (also a pipe's end of stream)</td>
+ *         <td>disconnect, abort or connect failure</td></tr>
+ *     <tr><th scope="row">write-closed</th><td>{@code EPOLLHUP} with {@code EPOLLRDHUP} or
+ *         {@code EPOLLERR}: both directions shut, or a reset; never for a pipe</td>
+ *         <td>{@code EV_EOF} on the write filter; a pipe whose reader is gone</td>
+ *         <td>abort or connect failure</td></tr>
+ *     <tr><th scope="row">priority</th><td>{@code EPOLLPRI}</td><td>never (kqueue has no
+ *         out-of-band filter)</td><td>expedited receive</td></tr>
+ *   </tbody>
+ * </table>
+ *
  * <p>Not tied to a Poll, and not thread-safe: give each polling thread its own {@code Events}.
  * Two polls filling one {@code Events} at the same time is refused with
  * {@link IllegalStateException}.
