@@ -1,5 +1,7 @@
 package io.jpoll.epoll;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class EpollBindingTest {
     private static final int EBADF = 9;
+    private static final int EINVAL = 22;
 
     private static String expectedInUse() {
         String forced = System.getProperty(EpollBinding.PROPERTY);
@@ -92,6 +95,17 @@ class EpollBindingTest {
                 assertEquals(-Errno.ENOENT, calls.epollCtl(ep, EpollFlags.EPOLL_CTL_DEL, efd, 0), calls.name());
                 assertEquals(-LibC.EAGAIN, calls.read(efd, 0, 8), calls.name() + ": an empty eventfd");
                 assertEquals(0, calls.epollWait(ep, 0, 1, 0), calls.name());
+                // The FFM binding learns errno by repeating a failed wait without blocking: a
+                // lasting failure must still come back as itself, from both kinds of wait.
+                assertEquals(-EBADF, calls.epollWait(-1, 0, 1, 1000), calls.name());
+                assertEquals(-EINVAL, calls.epollWait(ep, 0, 0, 1000), calls.name() + ": maxevents 0");
+                if (calls.hasPwait2()) {
+                    try (Memory timespec = new Memory(16)) {
+                        timespec.setLong(0, 1);
+                        timespec.setLong(8, 0);
+                        assertEquals(-EBADF, calls.epollPwait2(-1, 0, 1, Pointer.nativeValue(timespec), 0), calls.name());
+                    }
+                }
             } finally {
                 assertEquals(0, calls.close(efd), calls.name());
                 assertEquals(0, calls.close(ep), calls.name());
