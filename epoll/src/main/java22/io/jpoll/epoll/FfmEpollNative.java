@@ -33,12 +33,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * left. close is never repeated (the fd may already be gone and reused), nor are the calls that
  * create descriptors; they always capture, and are not on the hot path.
  *
- * <p>No call here is marked {@code critical}. Measured on JDK 25 (2026-12, 2 loaded cores, 5
- * alternating JVM runs, medians, when every call still captured errno), marking epoll_ctl and a
- * zero-timeout epoll_wait critical gave
- * 1.01x to 1.03x the time of the plain downcalls (re-arm 1,398 against 1,364 ns, register and
- * deregister 3,375 against 3,286 ns, empty poll 1,255 against 1,239 ns): no gain, so not worth
- * a thread that cannot reach a safepoint. A blocking epoll_wait must never be critical anyway.
+ * <p>No call here is marked {@code critical}: measured on JDK 25 (2026-12, 2 cores loaded by
+ * other work, 5 alternating JVM runs, medians of per-call ns), marking epoll_ctl, the eventfd
+ * write and a zero-timeout epoll_wait critical bought nothing: empty poll 1,360 against 1,216 ns
+ * plain, ONESHOT re-arm 1,427 against 1,404, register and deregister 3,579 against 3,399 (an
+ * earlier run, when every call captured errno, gave 1.01x to 1.03x). Not worth a thread that
+ * cannot reach a safepoint; and a blocking epoll_wait must never be critical.
  *
  * <p>Loaded by name from {@link EpollBinding}; a static initializer that throws (native access
  * denied, a missing symbol) makes the backend fall back to JNA.
