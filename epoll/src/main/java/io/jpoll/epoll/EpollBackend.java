@@ -26,10 +26,10 @@ public final class EpollBackend implements Backend {
                 return "the epoll backend supports 64-bit " + ARCHES + ", not " + Platform.arch();
             }
             try {
-                LibC.close(-1); // loads and binds libc
+                EpollBinding.NATIVE.close(-1); // loads and binds libc
                 return null;
             } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
-                return "cannot bind libc through JNA: " + e;
+                return "cannot bind libc: " + e;
             }
         }
     }
@@ -64,6 +64,12 @@ public final class EpollBackend implements Backend {
             throw new IllegalStateException("epoll backend: " + Probe.FAILURE);
         }
         boolean pwait2 = !"false".equalsIgnoreCase(System.getProperty(PWAIT2_PROPERTY));
-        return new EpollSelector(EpollEventLayout.forArch(Platform.arch()), pwait2);
+        return new EpollSelector(EpollEventLayout.forArch(Platform.arch()), pwait2, EpollBinding.NATIVE);
+    }
+
+    /** Names the native binding in use and why, for {@code doctor}: like {@code epoll (native binding: ffm)}. */
+    @Override
+    public String toString() {
+        return "epoll (native binding: " + EpollBinding.describe() + ")";
     }
 }

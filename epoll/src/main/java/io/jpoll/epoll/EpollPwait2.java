@@ -8,12 +8,13 @@ import com.sun.jna.Pointer;
 
 /**
  * {@code epoll_pwait2} (Linux 5.11, glibc 2.35): epoll_wait with a nanosecond {@code timespec}, so
- * a 200 us timeout waits 200 us instead of a rounded-up millisecond. Bound separately from
- * {@link LibC} because an older libc lacks the symbol, and probed with one real call because a
- * newer libc on an older kernel (or under seccomp) fails it with ENOSYS or EPERM.
+ * a 200 us timeout waits 200 us instead of a rounded-up millisecond. Bound through JNA separately
+ * from {@link LibC} because an older libc lacks the symbol, and probed (through whichever binding
+ * the selector uses) with one real call because a newer libc on an older kernel (or under seccomp)
+ * fails it with ENOSYS or EPERM.
  */
 final class EpollPwait2 {
-    private static final boolean BOUND = bind();
+    static final boolean BOUND = bind();
     private static volatile int probed; // 0 unknown, 1 works, -1 does not
 
     private EpollPwait2() {
@@ -33,10 +34,10 @@ final class EpollPwait2 {
     }
 
     /** Whether epoll_pwait2 works here; the first caller probes it on its own epoll fd. */
-    static boolean available(int epfd) {
+    static boolean available(EpollNative calls, int epfd) {
         int p = probed;
         if (p == 0) {
-            p = probe(epfd) ? 1 : -1;
+            p = probe(calls, epfd) ? 1 : -1;
             probed = p;
         }
         return p > 0;
@@ -47,16 +48,16 @@ final class EpollPwait2 {
         probed = works ? 1 : -1;
     }
 
-    private static boolean probe(int epfd) {
-        if (!BOUND) {
+    private static boolean probe(EpollNative calls, int epfd) {
+        if (!calls.hasPwait2()) {
             return false;
         }
         // One epoll_event (16 bytes covers both layouts) and a zero timespec: returns at once.
         try (Memory scratch = new Memory(32)) {
             scratch.clear();
             long base = Pointer.nativeValue(scratch);
-            int n = epoll_pwait2(epfd, base, 1, base + 16, 0);
-            return n >= 0 || Native.getLastError() == LibC.EINTR;
+            int n = calls.epollPwait2(epfd, base, 1, base + 16, 0);
+            return n >= 0 || n == -LibC.EINTR;
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.jpoll.epoll;
 
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.jpoll.AlreadyRegisteredException;
 import io.jpoll.Interests;
@@ -51,6 +50,7 @@ final class EpollSelector implements Selector {
     private static final long MAX_MILLIS = Integer.MAX_VALUE;
 
     private final EpollEventLayout layout;
+    private final EpollNative calls;
     private final int epfd;
     private final int interruptFd;
     /** 8 bytes holding 1: what {@link #interrupt()} adds to the close signal's counter. */
@@ -77,16 +77,21 @@ final class EpollSelector implements Selector {
     static volatile int injectedAddErrno;
 
     EpollSelector(EpollEventLayout layout, boolean usePwait2) throws IOException {
+        this(layout, usePwait2, EpollBinding.NATIVE);
+    }
+
+    /** With a given binding: tests run both on one JVM; production passes {@link EpollBinding#NATIVE}. */
+    EpollSelector(EpollEventLayout layout, boolean usePwait2, EpollNative calls) throws IOException {
         this.layout = layout;
-        int ep = LibC.epoll_create1(EpollFlags.EPOLL_CLOEXEC);
+        this.calls = calls;
+        int ep = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
         if (ep < 0) {
-            throw Errno.exception("epoll_create1", -1, null, Native.getLastError());
+            throw Errno.exception("epoll_create1", -1, null, -ep);
         }
-        int efd = LibC.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
+        int efd = calls.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
         if (efd < 0) {
-            int errno = Native.getLastError();
-            LibC.close(ep);
-            throw Errno.exception("eventfd", -1, "(close signal of a new Poll)", errno);
+            calls.close(ep);
+            throw Errno.exception("eventfd", -1, "(close signal of a new Poll)", -efd);
         }
         this.epfd = ep;
         this.interruptFd = efd;
@@ -94,14 +99,14 @@ final class EpollSelector implements Selector {
         // then on select reports nothing at all.
         int errno = ctl(EpollFlags.EPOLL_CTL_ADD, efd, EpollFlags.EPOLLIN, 0);
         if (errno != 0) {
-            LibC.close(efd);
-            LibC.close(ep);
+            calls.close(efd);
+            calls.close(ep);
             ctlRecords.drain(CtlRecord::free);
             throw Errno.exception("epoll_ctl(ADD)", efd, "(close signal of a new Poll)", errno);
         }
         this.one = new Memory(8);
         one.setLong(0, 1);
-        this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(ep);
+        this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(calls, ep);
     }
 
     int epfd() {
@@ -149,10 +154,10 @@ final class EpollSelector implements Selector {
     public void deregister(long handle) throws IOException {
         int fd = (int) handle;
         // Since Linux 2.6.9 DEL ignores the event argument; NULL is fine.
-        if (LibC.epoll_ctl(epfd, EpollFlags.EPOLL_CTL_DEL, fd, 0) == 0) {
+        int errno = -calls.epollCtl(epfd, EpollFlags.EPOLL_CTL_DEL, fd, 0);
+        if (errno == 0) {
             return;
         }
-        int errno = Native.getLastError();
         if (errno == Errno.ENOENT) {
             throw new NotRegisteredException("Registry.deregister fd=" + fd
                     + ": not registered with this Poll (epoll_ctl(DEL): ENOENT)");
@@ -170,7 +175,7 @@ final class EpollSelector implements Selector {
             record = new CtlRecord();
         }
         try {
-            return LibC.epoll_ctl(epfd, op, fd, record.fill(layout, events, token)) == 0 ? 0 : Native.getLastError();
+            return -calls.epollCtl(epfd, op, fd, record.fill(layout, events, token));
         } finally {
             if (!ctlRecords.give(record)) {
                 record.free();
@@ -211,7 +216,7 @@ final class EpollSelector implements Selector {
             if (n >= 0) {
                 return n;
             }
-            int errno = Native.getLastError();
+            int errno = -n;
             if (errno != LibC.EINTR) {
                 throw Errno.exception("epoll_wait", epfd, null, errno);
             }
@@ -229,12 +234,12 @@ final class EpollSelector implements Selector {
 
     private int waitOnce(EpollBuffer buffer, int max, long nanos) {
         if (nanos <= 0) {
-            return LibC.epoll_wait(epfd, buffer.address(), max, nanos == 0 ? 0 : -1);
+            return calls.epollWait(epfd, buffer.address(), max, nanos == 0 ? 0 : -1);
         }
         if (nanosecondTimeouts && nanos < Long.MAX_VALUE) {
-            return EpollPwait2.epoll_pwait2(epfd, buffer.address(), max, buffer.timespec(nanos), 0);
+            return calls.epollPwait2(epfd, buffer.address(), max, buffer.timespec(nanos), 0);
         }
-        return LibC.epoll_wait(epfd, buffer.address(), max, toMillis(nanos));
+        return calls.epollWait(epfd, buffer.address(), max, toMillis(nanos));
     }
 
     /** Rounds up, so a wait is never shorter than asked; beyond epoll's int range is forever. */
@@ -254,25 +259,26 @@ final class EpollSelector implements Selector {
 
     @Override
     public WakerHandle newWaker(long token) throws IOException {
-        int fd = LibC.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
+        int fd = calls.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
         if (fd < 0) {
-            throw Errno.exception("eventfd", -1, "(waker token=" + token + ")", Native.getLastError());
+            throw Errno.exception("eventfd", -1, "(waker token=" + token + ")", -fd);
         }
         int errno = ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.EPOLLIN | EpollFlags.EPOLLET, token);
         if (errno != 0) {
-            LibC.close(fd);
+            calls.close(fd);
             throw Errno.exception("epoll_ctl(ADD)", fd, "(waker token=" + token + ")", errno);
         }
-        return new EventFdWaker(fd);
+        return new EventFdWaker(fd, calls);
     }
 
     @Override
     public void interrupt() {
         closing = true;
         // Cannot fail: the counter goes from 0 to 1 once, and an eventfd write never blocks.
-        if (LibC.write(interruptFd, Pointer.nativeValue(one), 8) != 8) {
+        long written = calls.write(interruptFd, Pointer.nativeValue(one), 8);
+        if (written != 8) {
             System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot signal close to pollers: write(eventfd): " + Errno.name(Native.getLastError()));
+                    "jpoll: cannot signal close to pollers: write(eventfd): " + Errno.name((int) -written));
         }
     }
 
@@ -286,26 +292,32 @@ final class EpollSelector implements Selector {
         if (nudgeRead < 0 && !openNudge()) {
             return;
         }
-        if (LibC.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+        long written = calls.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1);
+        if (written != 1) {
             System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name(Native.getLastError()));
+                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name((int) -written));
         }
     }
 
     @Override
     public void clearNudge() {
         int fd = nudgeRead;
-        if (fd >= 0 && LibC.read(fd, Pointer.nativeValue(nudgeBuffer), 1) != 1) {
+        if (fd < 0) {
+            return;
+        }
+        long got = calls.read(fd, Pointer.nativeValue(nudgeBuffer), 1);
+        if (got != 1) {
             System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name(Native.getLastError()));
+                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name((int) -got));
         }
     }
 
     /** Makes the nudge pipe and adds its read end to the set; false (logged) if the OS refuses. */
     private boolean openNudge() {
         Memory memory = new Memory(8);
-        if (LibC.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK) != 0) {
-            int errno = Native.getLastError();
+        int piped = calls.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK);
+        if (piped != 0) {
+            int errno = -piped;
             memory.close();
             cannotNudge("pipe2", errno);
             return false;
@@ -314,8 +326,8 @@ final class EpollSelector implements Selector {
         int write = memory.getInt(4);
         int errno = ctl(EpollFlags.EPOLL_CTL_ADD, read, EpollFlags.EPOLLRDNORM, 0);
         if (errno != 0) {
-            LibC.close(read);
-            LibC.close(write);
+            calls.close(read);
+            calls.close(write);
             memory.close();
             cannotNudge("epoll_ctl(ADD)", errno);
             return false;
@@ -336,12 +348,12 @@ final class EpollSelector implements Selector {
     @Override
     public void close() {
         if (nudgeRead >= 0) {
-            LibC.close(nudgeRead);
-            LibC.close(nudgeWrite);
+            calls.close(nudgeRead);
+            calls.close(nudgeWrite);
             nudgeBuffer.close();
         }
-        LibC.close(interruptFd);
-        LibC.close(epfd);
+        calls.close(interruptFd);
+        calls.close(epfd);
         buffers.drain(EpollBuffer::free);
         ctlRecords.drain(CtlRecord::free);
         one.close();
@@ -349,6 +361,6 @@ final class EpollSelector implements Selector {
 
     @Override
     public String toString() {
-        return "EpollSelector{epfd=" + epfd + ", " + layout + (nanosecondTimeouts ? ", epoll_pwait2" : "") + "}";
+        return "EpollSelector{epfd=" + epfd + ", " + calls.name() + ", " + layout + (nanosecondTimeouts ? ", epoll_pwait2" : "") + "}";
     }
 }

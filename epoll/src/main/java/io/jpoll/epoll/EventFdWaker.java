@@ -14,12 +14,14 @@ import java.io.IOException;
  */
 final class EventFdWaker implements WakerHandle {
     private final int fd;
+    private final EpollNative calls;
     /** 8 bytes holding 1, the value every write adds; then 8 bytes that a reset reads into. */
     private final Memory buffer = new Memory(16);
     private final long one;
 
-    EventFdWaker(int fd) {
+    EventFdWaker(int fd, EpollNative calls) {
         this.fd = fd;
+        this.calls = calls;
         buffer.setLong(0, 1);
         buffer.setLong(8, 0);
         one = Pointer.nativeValue(buffer);
@@ -31,11 +33,12 @@ final class EventFdWaker implements WakerHandle {
 
     @Override
     public void wake() throws IOException {
-        while (LibC.write(fd, one, 8) < 0) {
-            int errno = com.sun.jna.Native.getLastError();
+        long written;
+        while ((written = calls.write(fd, one, 8)) < 0) {
+            int errno = (int) -written;
             if (errno == LibC.EAGAIN) {
                 // Counter full: drain it (the poll has the event already or will see the next edge).
-                LibC.read(fd, one + 8, 8);
+                calls.read(fd, one + 8, 8);
             } else if (errno != LibC.EINTR) {
                 throw Errno.exception("write(eventfd)", fd, "(waker)", errno);
             }
@@ -45,7 +48,7 @@ final class EventFdWaker implements WakerHandle {
     @Override
     public void close() {
         // Closing the eventfd also removes it from the epoll set.
-        LibC.close(fd);
+        calls.close(fd);
         buffer.close();
     }
 }

@@ -108,7 +108,7 @@ class EpollSelectorTest {
     @Test
     void wakerSurvivesCounterOverflow() throws Exception {
         int fd = LibC.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
-        EventFdWaker waker = new EventFdWaker(fd);
+        EventFdWaker waker = new EventFdWaker(fd, EpollBinding.NATIVE);
         try (Memory word = new Memory(8)) {
             word.setLong(0, 0xFFFFFFFFFFFFFFFEL); // the largest value an eventfd holds
             assertEquals(8, LibC.write(fd, Pointer.nativeValue(word), 8));

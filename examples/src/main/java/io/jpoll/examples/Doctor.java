@@ -31,6 +31,7 @@ public final class Doctor {
         System.out.println("jna:      " + com.sun.jna.Native.VERSION + " (native " + com.sun.jna.Native.VERSION_NATIVE + ")");
         try (Poll poll = Poll.open()) {
             System.out.println("backend:  " + poll.backend());
+            java.util.ServiceLoader.load(io.jpoll.spi.Backend.class).stream().map(java.util.ServiceLoader.Provider::get).filter(b -> b.name().equals(poll.backend())).forEach(b -> System.out.println("binding:  " + b));
             StringBuilder triggers = new StringBuilder();
             for (Trigger t : Trigger.values()) {
                 triggers.append(t).append(poll.supports(t) ? " yes  " : " no  ");

@@ -39,7 +39,9 @@ final class Pollers {
     }
 
     private static boolean insidePoll(StackTraceElement[] stack) {
-        if (stack.length == 0 || !stack[0].isNativeMethod()) {
+        // A JNA call shows as a native frame; an FFM downcall's frames are hidden, so its stack
+        // ends in the epoll binding's method.
+        if (stack.length == 0 || !(stack[0].isNativeMethod() || stack[0].getClassName().equals("io.jpoll.epoll.FfmEpollNative"))) {
             return false;
         }
         for (StackTraceElement frame : stack) {
