@@ -8,7 +8,14 @@
  * needs the kernel to accept anything; {@code EpollFlags} translates interests and readiness in one
  * place, from the kernel's bits alone; {@code EpollEventLayout} knows that {@code epoll_event} is
  * packed on x86_64 only; {@code EpollBuffer} and {@code CtlRecord} are pooled native memory read
- * and written through ByteBuffer views; {@code EventFdWaker} is a waker; {@code LibC} and
- * {@code EpollPwait2} are the thin JNA bindings, and {@code Errno} names their errors.
+ * and written through ByteBuffer views; {@code EventFdWaker} is a waker; {@code Errno} names
+ * the errors.
+ *
+ * <p>Native calls go through {@code EpollNative}, the exact calls the backend makes with pointers
+ * as {@code long} addresses and errors as {@code -errno}. {@code EpollBinding} picks one
+ * implementation per process, held in a {@code static final} field: {@code FfmEpollNative}
+ * ({@code java.lang.foreign}, in the multi-release jar's {@code META-INF/versions/22}) on JDK 22
+ * and later, {@code JnaEpollNative} (direct-mapped {@code LibC} and {@code EpollPwait2}) on JDK 17
+ * to 21, or wherever FFM cannot be used; {@code -Djpoll.native=ffm|jna} forces one.
  */
 package io.jpoll.epoll;
