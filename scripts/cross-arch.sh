@@ -127,9 +127,16 @@ fi
 say "package lists: $MIRROR $SUITE main, $DEB_ARCH"
 apt-get "${APT_OPTS[@]}" -qq update || die "apt-get update failed for $MIRROR $SUITE ($DEB_ARCH)"
 
+# version_arch of a package's candidate, the part of the .deb name apt-get download gives it
+# (package_version_arch.deb, an epoch's colon as %3a); empty when the suite has no such package.
+candidate() {
+    apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" 2>/dev/null \
+        | awk '/^Version:/ {v=$2} /^Architecture:/ {a=$2} END {if (v != "") {sub(/:/, "%3a", v); print v "_" a}}'
+}
+
 JDK=
 for v in $JDK_VERSIONS; do
-    if apt-cache "${APT_OPTS[@]}" show --no-all-versions "openjdk-$v-jre-headless" >/dev/null 2>&1; then
+    if [ -n "$(candidate "openjdk-$v-jre-headless")" ]; then
         JDK=$v
         break
     fi
@@ -146,9 +153,7 @@ fi
 PACKAGES=("openjdk-$JDK-jre-headless" libc6 libgcc-s1 libstdc++6 zlib1g)
 DEBS=()
 for p in "${PACKAGES[@]}"; do
-    # The name apt-get download gives the file: package_version_arch.deb, the epoch's colon as %3a.
-    f=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$p" 2>/dev/null \
-        | awk '/^Version:/ {v=$2} /^Architecture:/ {a=$2} END {if (v != "") {sub(/:/, "%3a", v); print v "_" a}}')
+    f=$(candidate "$p")
     [ -n "$f" ] || die "Debian $SUITE has no $p for $DEB_ARCH"
     DEBS+=("${p}_$f.deb")
 done
