@@ -84,6 +84,7 @@ case $ARCH in
 esac
 
 if [ -z "$SUITE" ]; then
+    # shellcheck disable=SC1091
     SUITE=$( (. /etc/os-release 2>/dev/null && [ "${ID:-}" = debian ] && echo "${VERSION_CODENAME:-}") || true)
     SUITE=${SUITE:-bookworm}
 fi
@@ -144,6 +145,7 @@ done
 if [ -z "$JDK" ]; then
     hint=
     [ "$DEB_ARCH" != riscv64 ] || hint=" riscv64 is a Debian release architecture from Debian 13 (trixie) on: try --suite trixie."
+    # shellcheck disable=SC2086 # one name per version
     names=$(printf 'openjdk-%s-jre-headless ' $JDK_VERSIONS)
     die "Debian $SUITE has no OpenJDK for $DEB_ARCH (looked for ${names% } in $MIRROR $SUITE main).$hint" 3
 fi
@@ -269,8 +271,9 @@ else
     BUILD_SECONDS=0
 fi
 for m in api epoll integration-tests; do
-    [ -f "$REPO/$m/$CLASSPATH_FILE" ] && [ -d "$REPO/$m/target/test-classes" ] \
-        || die "no host build of $m (run without --no-build)"
+    if [ ! -f "$REPO/$m/$CLASSPATH_FILE" ] || [ ! -d "$REPO/$m/target/test-classes" ]; then
+        die "no host build of $m (run without --no-build)"
+    fi
 done
 [ -f "$REPO/examples/target/jpoll-examples.jar" ] || die "no examples/target/jpoll-examples.jar (run without --no-build)"
 
@@ -323,7 +326,8 @@ run_tests() {
     local name=$1 module=$2
     shift 2
     local dir=$REPO/$module t=$SECONDS rc=0 log=$RUN_DIR/$name.log
-    local cp="$dir/target/test-classes:$dir/target/classes:$(cat "$dir/$CLASSPATH_FILE"):$LAUNCHER"
+    local cp
+    cp="$dir/target/test-classes:$dir/target/classes:$(cat "$dir/$CLASSPATH_FILE"):$LAUNCHER"
     say "$name tests ($module), log $log"
     (cd "$dir" && "$JAVA" "${JVM_FLAGS[@]}" -cp "$cp" org.junit.platform.console.ConsoleLauncher execute \
         --scan-class-path="$dir/target/test-classes" --include-classname="$TEST_CLASSES" \
