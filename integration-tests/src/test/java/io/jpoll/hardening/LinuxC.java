@@ -11,12 +11,19 @@ import com.sun.jna.Structure;
  * raw pipes at known descriptor numbers, signals aimed at one thread, a lowered fd limit.
  * Direct-mapped like the backend; errno comes from {@link Native#getLastError()}.
  *
- * <p>Constants are the generic Linux values shared by x86_64 and aarch64, the architectures these
- * tests run on; {@link #SUPPORTED} says whether this JVM is one of them.
+ * <p>The numbers are the kernel's generic ones (include/uapi/asm-generic errno-base.h, fcntl.h,
+ * signal.h, resource.h), which every 64-bit Linux architecture uses except alpha, mips64, sparc64
+ * and parisc, whose errno, O_*, signal and rlimit numbers are their own; x86 and powerpc keep
+ * headers of their own with the same values for everything used here. {@link #SUPPORTED} is
+ * true on every 64-bit Linux but those (and ia64, whose glibc {@code struct sigaction} is its
+ * own): x86_64, aarch64, riscv64, ppc64le, ppc64, s390x, loongarch64. Every call here takes
+ * {@code long} for {@code size_t}, {@code rlim_t}, {@code nfds_t}, {@code pthread_t} and
+ * pointers, which is exact on LP64 whatever the byte order.
  */
 final class LinuxC {
-    static final boolean SUPPORTED = Platform.isLinux() && Platform.is64Bit()
-            && (Platform.isIntel() || Platform.isARM());
+    static final String ARCH = io.jpoll.spi.Platform.arch();
+
+    static final boolean SUPPORTED = Platform.isLinux() && Platform.is64Bit() && !ownNumbering(ARCH);
 
     static final int EINTR = 4;
     static final int EBADF = 9;
@@ -30,9 +37,14 @@ final class LinuxC {
     static final int SIGURG = 23;
     static final int RLIMIT_NOFILE = 7;
 
-    /** glibc's and musl's {@code struct sigaction} on LP64: handler, 128-byte mask, int flags, restorer. */
+    /**
+     * {@code struct sigaction} is 152 bytes on LP64 with the handler first, but the C library
+     * decides where the flags go. musl, and glibc everywhere but s390x: handler, 128-byte mask,
+     * int flags at 136, restorer. glibc on s390x (sysdeps/unix/sysv/linux/s390/bits/sigaction.h):
+     * handler, a reserved int, int flags at 12, restorer, then the mask.
+     */
     static final int SIGACTION_SIZE = 152;
-    static final int SIGACTION_FLAGS_OFFSET = 136;
+    static final int SIGACTION_FLAGS_OFFSET = "s390x".equals(ARCH) && SUPPORTED && isGlibc() ? 12 : 136;
 
     static {
         if (SUPPORTED) {
@@ -41,6 +53,22 @@ final class LinuxC {
     }
 
     private LinuxC() {
+    }
+
+    /** The 64-bit Linux ABIs whose numbers differ from the generic ones used here. */
+    private static boolean ownNumbering(String arch) {
+        return arch.startsWith("alpha") || arch.startsWith("mips") || arch.startsWith("sparc")
+                || arch.startsWith("parisc") || arch.startsWith("hppa") || arch.equals("ia64");
+    }
+
+    /** glibc exports gnu_get_libc_version; musl does not. */
+    private static boolean isGlibc() {
+        try {
+            NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("gnu_get_libc_version");
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     static native int pipe2(int[] fds, int flags);
