@@ -77,7 +77,7 @@ class FdReuseTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void wakerAndRegistryNeverWriteToAReusedDescriptor() throws Exception {
-        assumeTrue(LinuxC.SUPPORTED, "needs x86_64 or aarch64 Linux for the raw pipe helpers");
+        assumeTrue(LinuxC.SUPPORTED, "needs a 64-bit Linux with the generic syscall numbers (not alpha, mips64, sparc64, parisc, ia64) for the raw pipe helpers");
         List<int[]> pipes = new ArrayList<>();
         List<int[]> spare = new ArrayList<>();
         try {

@@ -42,7 +42,7 @@ class SignalTest {
 
     @BeforeAll
     static void installHandler() {
-        assumeTrue(LinuxC.SUPPORTED, "needs x86_64 or aarch64 Linux for the sigaction layout");
+        assumeTrue(LinuxC.SUPPORTED, "needs a 64-bit Linux with the generic syscall numbers (not alpha, mips64, sparc64, parisc, ia64) for the sigaction layout");
         try (Memory action = new Memory(LinuxC.SIGACTION_SIZE)) {
             action.clear();
             action.setLong(0, LinuxC.functionAddress("getpid"));
