@@ -90,20 +90,24 @@ class EpollBindingTest {
             assertEquals(-EBADF, calls.write(-1, 0, 0), calls.name());
             int ep = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
             int efd = calls.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
-            try {
+            // Real buffers, never NULL: which check comes first is the kernel's business, and
+            // qemu-user checks the buffer before anything else (EFAULT where Linux says EAGAIN).
+            try (Memory records = new Memory(16); Memory counter = new Memory(8)) {
+                long buf = Pointer.nativeValue(records);
+                long value = Pointer.nativeValue(counter);
                 assertTrue(ep >= 0 && efd >= 0, calls.name() + ": " + ep + " " + efd);
                 assertEquals(-Errno.ENOENT, calls.epollCtl(ep, EpollFlags.EPOLL_CTL_DEL, efd, 0), calls.name());
-                assertEquals(-LibC.EAGAIN, calls.read(efd, 0, 8), calls.name() + ": an empty eventfd");
-                assertEquals(0, calls.epollWait(ep, 0, 1, 0), calls.name());
+                assertEquals(-LibC.EAGAIN, calls.read(efd, value, 8), calls.name() + ": an empty eventfd");
+                assertEquals(0, calls.epollWait(ep, buf, 1, 0), calls.name());
                 // The FFM binding learns errno by repeating a failed wait without blocking: a
                 // lasting failure must still come back as itself, from both kinds of wait.
-                assertEquals(-EBADF, calls.epollWait(-1, 0, 1, 1000), calls.name());
-                assertEquals(-EINVAL, calls.epollWait(ep, 0, 0, 1000), calls.name() + ": maxevents 0");
+                assertEquals(-EBADF, calls.epollWait(-1, buf, 1, 1000), calls.name());
+                assertEquals(-EINVAL, calls.epollWait(ep, buf, 0, 1000), calls.name() + ": maxevents 0");
                 if (calls.hasPwait2()) {
                     try (Memory timespec = new Memory(16)) {
                         timespec.setLong(0, 1);
                         timespec.setLong(8, 0);
-                        assertEquals(-EBADF, calls.epollPwait2(-1, 0, 1, Pointer.nativeValue(timespec), 0), calls.name());
+                        assertEquals(-EBADF, calls.epollPwait2(-1, buf, 1, Pointer.nativeValue(timespec), 0), calls.name());
                     }
                 }
             } finally {
