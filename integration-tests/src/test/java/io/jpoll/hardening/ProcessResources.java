@@ -62,7 +62,7 @@ final class ProcessResources {
     }
 
     /**
-     * Each open descriptor and what it refers to (its /proc/self/fd link), leaving out two kinds
+     * Each open descriptor and what it refers to (its /proc/self/fd link), leaving out the kinds
      * that are open only for a moment, so that two listings differ only where the process's
      * lasting descriptors do:
      * <ul>
@@ -74,6 +74,9 @@ final class ProcessResources {
      *       jpoll never opens such a file, and one that is open in one listing and not the next
      *       tells nothing either way: a double close would take it out of the second listing, and so
      *       does its own reader. The listing's own directory stream is one of these.</li>
+     *   <li>Under qemu-user, its stand-ins for the /proc files it emulates: it answers an open of
+     *       /proc/self/stat and the like with a memfd named {@code qemu-open}, so the same
+     *       momentary reads show up under that name.</li>
      *   <li>Descriptors that closed between being listed and being read ({@code readlink} finds
      *       none): not open once the listing is done.</li>
      * </ul>
@@ -107,7 +110,8 @@ final class ProcessResources {
     }
 
     private static boolean isJvmOwnMomentaryRead(String target) {
-        return target.startsWith("/proc/") || target.startsWith("/sys/fs/cgroup/");
+        return target.startsWith("/proc/") || target.startsWith("/sys/fs/cgroup/")
+                || target.startsWith("/memfd:qemu-open");
     }
 
     /** What the open descriptors are, grouped by kind with counts: {@code anon_inode:[eventfd] x3, pipe x2}. */
