@@ -43,11 +43,6 @@ final class EpollPwait2 {
         return p > 0;
     }
 
-    /** Overrides the probe, for tests of the millisecond path. */
-    static void force(boolean works) {
-        probed = works ? 1 : -1;
-    }
-
     private static boolean probe(EpollNative calls, int epfd) {
         if (!calls.hasPwait2()) {
             return false;

@@ -109,10 +109,6 @@ final class EpollSelector implements Selector {
         this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(calls, ep);
     }
 
-    int epfd() {
-        return epfd;
-    }
-
     boolean nanosecondTimeouts() {
         return nanosecondTimeouts;
     }

@@ -27,10 +27,6 @@ final class EventFdWaker implements WakerHandle {
         one = Pointer.nativeValue(buffer);
     }
 
-    int fd() {
-        return fd;
-    }
-
     @Override
     public void wake() throws IOException {
         long written;
