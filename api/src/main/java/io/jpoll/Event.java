@@ -23,10 +23,16 @@ import io.jpoll.spi.EventSink;
 public final class Event {
     private final long token;
     private final int readiness;
+    private final long expirations;
 
     Event(long token, int readiness) {
+        this(token, readiness, 0);
+    }
+
+    Event(long token, int readiness, long expirations) {
         this.token = token;
         this.readiness = readiness;
+        this.expirations = expirations;
     }
 
     /**
@@ -97,20 +103,31 @@ public final class Event {
         return (readiness & EventSink.PRIORITY) != 0;
     }
 
+    /**
+     * How many expiries a {@link Timer}'s event stands for, at least 1; 0 for any other event.
+     *
+     * @return the number of expiries merged into this event, or 0
+     */
+    public long expirations() {
+        return expirations;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Event && ((Event) o).token == token && ((Event) o).readiness == readiness;
+        return o instanceof Event && ((Event) o).token == token && ((Event) o).readiness == readiness
+                && ((Event) o).expirations == expirations;
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(token) * 31 + readiness;
+        return (Long.hashCode(token) * 31 + readiness) * 31 + Long.hashCode(expirations);
     }
 
-    /** Like {@code Event{token=7, READABLE | READ_CLOSED}}. */
+    /** Like {@code Event{token=7, READABLE | READ_CLOSED}}, or {@code Event{token=3, READABLE, expirations=2}}. */
     @Override
     public String toString() {
-        return "Event{token=" + token + ", " + describe(readiness) + "}";
+        return "Event{token=" + token + ", " + describe(readiness)
+                + (expirations == 0 ? "" : ", expirations=" + expirations) + "}";
     }
 
     static String describe(int readiness) {

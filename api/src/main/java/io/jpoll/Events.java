@@ -210,6 +210,19 @@ public final class Events implements Iterable<Event> {
     }
 
     /**
+     * How many expiries a {@link Timer}'s event at {@code index} stands for: expiries that came
+     * faster than the program polled merge into one event, and this is their number, at least 1.
+     * 0 for every event that is not a timer's.
+     *
+     * @param index 0 to {@link #size()} - 1
+     * @return the number of expiries, or 0
+     * @throws IndexOutOfBoundsException if {@code index} is out of range
+     */
+    public long expirations(int index) {
+        return sink.count(check(index));
+    }
+
+    /**
      * The event at {@code index} as a value object; allocates, unlike the other accessors.
      *
      * @param index 0 to {@link #size()} - 1
@@ -218,7 +231,7 @@ public final class Events implements Iterable<Event> {
      */
     public Event get(int index) {
         check(index);
-        return new Event(sink.token(index), sink.readiness(index));
+        return new Event(sink.token(index), sink.readiness(index), sink.count(index));
     }
 
     /**

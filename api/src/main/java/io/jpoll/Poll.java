@@ -7,6 +7,7 @@ import io.jpoll.spi.Selector;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +39,7 @@ public final class Poll implements AutoCloseable {
     private final Registry registry;
     private final Gate gate = new Gate();
     private final Set<Waker> wakers = ConcurrentHashMap.newKeySet();
+    private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
     private final CountDownLatch released = new CountDownLatch(1);
     /** Null where the backend cannot wake a blocked poller on Thread.interrupt(). */
     private final InterruptibleWait interruptibleWait;
@@ -194,10 +196,59 @@ public final class Poll implements AutoCloseable {
     }
 
     /**
+     * A new timer, disarmed, whose expiries make a poll report {@code token} as readable, with
+     * {@link Events#expirations(int)} counting them. Any number of timers may exist per Poll,
+     * and none costs a thread.
+     *
+     * @param token the token of the timer's events; any value
+     * @return a new timer; close it when done, or let {@link #close()} release it
+     * @throws ClosedPollException if the Poll is closed
+     * @throws NativeException     if the OS refuses (for example EMFILE)
+     * @throws IOException         for another failure of the backend
+     */
+    public Timer timer(long token) throws IOException {
+        if (!gate.enter()) {
+            throw new ClosedPollException("Poll.timer");
+        }
+        try {
+            Timer timer = new Timer(this, token, selector.newTimer(token));
+            timers.add(timer);
+            return timer;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * The descriptor of the OS queue itself, for nesting this Poll in another event loop: register
+     * it, readable, with an outer Poll ({@code Source.fd(...)}) or a foreign loop (GLib, a
+     * language runtime's epoll). It is readable while a poll of this Poll would return events;
+     * poll this Poll to take them. This Poll owns the descriptor: do not close it, and deregister
+     * it from the outer loop before closing this Poll.
+     *
+     * <p>The epoll fd on Linux and the kqueue fd on macOS and the BSDs. While a thread is
+     * interrupted in a poll of this Poll (see {@link #poll}), the descriptor may be readable
+     * without an event. IOCP has no pollable descriptor: on Windows this is empty.
+     *
+     * @return the descriptor, or empty where the OS has none
+     * @throws ClosedPollException if the Poll is closed
+     */
+    public OptionalInt descriptor() throws ClosedPollException {
+        if (!gate.enter()) {
+            throw new ClosedPollException("Poll.descriptor");
+        }
+        try {
+            return selector.descriptor();
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
      * Closes the Poll: threads blocked in {@link #poll} return promptly and normally, later calls
-     * throw {@link ClosedPollException}, and the OS queue and every waker are released once no
-     * thread can use them any more. Idempotent and thread-safe; every caller returns after the
-     * release.
+     * throw {@link ClosedPollException}, and the OS queue, every waker and every timer are
+     * released once no thread can use them any more. Idempotent and thread-safe; every caller
+     * returns after the release.
      *
      * <p>A backend that fails a step (a bug: the SPI forbids it for {@code interrupt}) does not
      * stop the others: every waker and the OS queue are still released, and the first failure is
@@ -231,6 +282,14 @@ public final class Poll implements AutoCloseable {
                 }
             }
             wakers.clear();
+            for (Timer t : timers) {
+                try {
+                    t.release();
+                } catch (RuntimeException e) {
+                    failure = firstOf(failure, e);
+                }
+            }
+            timers.clear();
             try {
                 selector.close();
             } catch (RuntimeException e) {
@@ -263,6 +322,10 @@ public final class Poll implements AutoCloseable {
 
     void forget(Waker waker) {
         wakers.remove(waker);
+    }
+
+    void forget(Timer timer) {
+        timers.remove(timer);
     }
 
     private void awaitReleased() {

@@ -59,6 +59,8 @@ public final class Registry {
      *                                       again (see the class comment)
      * @throws UnsupportedOperationException if the backend does not offer the trigger
      * @throws NativeException               if the OS refuses (a regular file, a closed fd, ...)
+     * @throws IllegalArgumentException      if a {@linkplain Source#process process} is asked for
+     *                                       more than READABLE
      */
     public void register(Source source, long token, Interests interests) throws IOException {
         check("Registry.register", source, interests);
@@ -70,7 +72,11 @@ public final class Registry {
         }
         try {
             try {
-                selector.register(source.handle(), token, interests);
+                if (source.process() != null) {
+                    selector.registerProcess(source.process(), token, interests);
+                } else {
+                    selector.register(source.handle(), token, interests);
+                }
             } catch (IOException e) {
                 throw closedMeanwhile("Registry.register", source, "registered", e);
             }
@@ -95,6 +101,7 @@ public final class Registry {
      * @throws NativeException        if the OS refuses
      * @throws IOException            for another failure of the backend
      * @throws NotRegisteredException if the source is not registered with this Poll
+     * @throws IllegalArgumentException if a {@linkplain Source#process process} is asked for more than READABLE
      */
     public void reregister(Source source, long token, Interests interests) throws IOException {
         check("Registry.reregister", source, interests);
@@ -105,7 +112,11 @@ public final class Registry {
         }
         try {
             try {
-                selector.reregister(source.handle(), token, interests);
+                if (source.process() != null) {
+                    selector.reregisterProcess(source.process(), token, interests);
+                } else {
+                    selector.reregister(source.handle(), token, interests);
+                }
             } catch (IOException e) {
                 throw closedMeanwhile("Registry.reregister", source, "reregistered", e);
             }
@@ -142,7 +153,11 @@ public final class Registry {
         }
         try {
             try {
-                selector.deregister(source.handle());
+                if (source.process() != null) {
+                    selector.deregisterProcess(source.process());
+                } else {
+                    selector.deregister(source.handle());
+                }
             } catch (IOException e) {
                 throw closedMeanwhile("Registry.deregister", source, "deregistered", e);
             }
@@ -167,6 +182,10 @@ public final class Registry {
             throw new UnsupportedOperationException(operation + " " + source + ": the " + poll.backend()
                     + " backend does not support " + interests.trigger() + ": "
                     + selector.unsupportedReason(interests.trigger()));
+        }
+        if (source.process() != null && (interests.isWritable() || interests.isPriority())) {
+            throw new IllegalArgumentException(operation + " " + source + ": a process can only be watched"
+                    + " READABLE (for its exit), not " + interests);
         }
         checkOpen(operation, source);
     }

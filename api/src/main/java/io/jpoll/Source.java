@@ -19,11 +19,20 @@ public final class Source {
     private final boolean socket;
     private final long handle;
     private final SelectableChannel channel;
+    private final ProcessHandle process;
 
     private Source(boolean socket, long handle, SelectableChannel channel) {
         this.socket = socket;
         this.handle = handle;
         this.channel = channel;
+        this.process = null;
+    }
+
+    private Source(ProcessHandle process) {
+        this.socket = false;
+        this.handle = process.pid();
+        this.channel = null;
+        this.process = process;
     }
 
     /**
@@ -100,9 +109,43 @@ public final class Source {
     }
 
     /**
+     * A process, watched for its exit: its event is readable once the process has exited, and
+     * with {@link Trigger#LEVEL} stays so. Only {@link Interests#READABLE} may be asked for. A
+     * child of this JVM ({@code Process.toHandle()}) or any other process the OS lets this one
+     * observe. The exit status stays the JDK's business ({@code Process.onExit()},
+     * {@code waitFor()}).
+     *
+     * <p>jpoll opens what the OS needs to watch it (a pidfd on Linux 5.3+, an {@code EVFILT_PROC}
+     * filter on kqueue, a process handle on Windows), owns it, and releases it on deregister or
+     * when the Poll closes.
+     *
+     * <p><b>Never the wrong process.</b> Once a process has exited and been reaped (the JDK reaps
+     * its children on its own thread), the OS may give its pid to a new process. Each backend first
+     * takes hold of the pid (the pidfd, the filter, the handle, which keep the pid from being
+     * reused while held) and then asks {@code process.isAlive()}, which compares the start time
+     * the JDK recorded: if the process is gone by then, the registration reports the exit at once
+     * and never watches what it took hold of. So registering a process that has already exited
+     * reports its exit, and never a newer process's.
+     *
+     * @param process the process
+     * @return the source; equal to another made from the same pid
+     * @throws NullPointerException     if {@code process} is null
+     * @throws IllegalArgumentException if {@code process} is the current process, whose exit no
+     *                                  poll of its own could report
+     */
+    public static Source process(ProcessHandle process) {
+        Objects.requireNonNull(process, "Source.process: process is null");
+        if (process.pid() == ProcessHandle.current().pid()) {
+            throw new IllegalArgumentException("Source.process: pid " + process.pid()
+                    + " is the current process; a poll of its own cannot report its exit");
+        }
+        return new Source(process);
+    }
+
+    /**
      * The number the OS knows this source by; for a channel, read once when the source was made.
      *
-     * @return the descriptor or SOCKET
+     * @return the descriptor or SOCKET, or a process's pid
      */
     public long handle() {
         return handle;
@@ -113,19 +156,28 @@ public final class Source {
         return channel;
     }
 
+    /** The process this source watches, or null for a descriptor, socket or channel. */
+    ProcessHandle process() {
+        return process;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Source && ((Source) o).socket == socket && ((Source) o).handle == handle;
+        return o instanceof Source && ((Source) o).socket == socket && ((Source) o).handle == handle
+                && (((Source) o).process == null) == (process == null);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(handle) * (socket ? 31 : 17);
+        return Long.hashCode(handle) * (socket ? 31 : process != null ? 13 : 17);
     }
 
-    /** Like {@code fd 7} or {@code fd 7 (sun.nio.ch.SocketChannelImpl)}. */
+    /** Like {@code fd 7}, {@code fd 7 (sun.nio.ch.SocketChannelImpl)} or {@code process 4242}. */
     @Override
     public String toString() {
+        if (process != null) {
+            return "process " + handle;
+        }
         String s = (socket ? "socket " : "fd ") + handle;
         return channel == null ? s : s + " (" + channel.getClass().getName() + ")";
     }

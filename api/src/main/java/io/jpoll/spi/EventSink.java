@@ -23,6 +23,7 @@ public final class EventSink {
 
     private final long[] tokens;
     private final int[] readiness;
+    private final long[] counts;
     private int size;
 
     /**
@@ -33,6 +34,7 @@ public final class EventSink {
     public EventSink(int capacity) {
         tokens = new long[capacity];
         readiness = new int[capacity];
+        counts = new long[capacity];
     }
 
     /**
@@ -71,9 +73,24 @@ public final class EventSink {
      * @return the event's index, for a later {@link #merge}
      */
     public int add(long token, int readinessBits) {
+        return add(token, readinessBits, 0);
+    }
+
+    /**
+     * Appends one event that stands for a number of occurrences: a timer's expiries merged since it
+     * was last reported. The caller has checked {@link #remaining()}.
+     *
+     * @param token         the timer's token
+     * @param readinessBits a combination of {@link #READABLE}, {@link #WRITABLE} and the hint bits
+     * @param count         how many expiries the event stands for, at least 1; 0 for an event
+     *                      that counts nothing
+     * @return the event's index
+     */
+    public int add(long token, int readinessBits, long count) {
         int i = size;
         tokens[i] = token;
         readiness[i] = readinessBits;
+        counts[i] = count;
         size = i + 1;
         return i;
     }
@@ -110,6 +127,16 @@ public final class EventSink {
      */
     public int readiness(int index) {
         return readiness[index];
+    }
+
+    /**
+     * The count of an appended event: a timer's expiries, or 0.
+     *
+     * @param index 0 to {@link #size()} - 1
+     * @return what {@link #add(long, int, long)} was given, or 0
+     */
+    public long count(int index) {
+        return counts[index];
     }
 
     /** Forgets every event; the API calls it before each poll. */

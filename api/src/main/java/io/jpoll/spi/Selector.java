@@ -4,6 +4,7 @@ import io.jpoll.Interests;
 import io.jpoll.Trigger;
 
 import java.io.IOException;
+import java.util.OptionalInt;
 
 /**
  * One OS queue behind one {@code Poll}.
@@ -95,6 +96,77 @@ public interface Selector {
      * @throws IOException if the OS refuses
      */
     WakerHandle newWaker(long token) throws IOException;
+
+    /**
+     * Makes a timer owned by this queue. Its expiries are events with {@code token}, readable,
+     * with a count (see {@link TimerHandle}). Under the same guarantees as {@link #newWaker}.
+     *
+     * @param token the token of the timer's events
+     * @return a new, disarmed timer
+     * @throws IOException                   if the OS refuses
+     * @throws UnsupportedOperationException if the backend offers no timers (the default)
+     */
+    default TimerHandle newTimer(long token) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no timers");
+    }
+
+    /**
+     * Starts watching a process for its exit: the process's event is readable once it has exited.
+     * The backend opens and owns whatever OS handle it needs (a pidfd, a process handle) and
+     * releases it on {@link #deregisterProcess} or {@link #close()}. It must never watch another
+     * process that took the same pid: where the pid could have been reused before its handle was
+     * opened (the process exited and was reaped), it checks {@code process} afterwards
+     * ({@link ProcessHandle#isAlive()} compares the start time) and then reports the exit as
+     * having happened, instead of watching the handle it opened.
+     *
+     * @param process   the process, not the current one (the API layer checks)
+     * @param token     what its event carries
+     * @param interests READABLE, with a trigger the selector {@link #supports}
+     * @throws io.jpoll.AlreadyRegisteredException if the process is registered already
+     * @throws io.jpoll.NativeException            if the OS refuses (on Linux without
+     *                                             {@code pidfd_open}, ENOSYS, naming Linux 5.3)
+     * @throws IOException                         for any other failure
+     * @throws UnsupportedOperationException       if the backend cannot watch processes (the default)
+     */
+    default void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot watch processes");
+    }
+
+    /**
+     * Replaces the token and interests of a process registration and re-arms it.
+     *
+     * @param process   a registered process
+     * @param token     what its event carries from now on
+     * @param interests READABLE, with a supported trigger
+     * @throws io.jpoll.NotRegisteredException if the process is not registered
+     * @throws IOException                     if the OS refuses
+     */
+    default void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot watch processes");
+    }
+
+    /**
+     * Stops watching a process and releases the handle opened for it. No select that starts after
+     * this returns reports its exit.
+     *
+     * @param process a registered process
+     * @throws io.jpoll.NotRegisteredException if the process is not registered
+     * @throws IOException                     if the OS refuses
+     */
+    default void deregisterProcess(ProcessHandle process) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot watch processes");
+    }
+
+    /**
+     * The queue's own descriptor, where the OS has one that is itself pollable (the epoll or kqueue
+     * fd): readable while a select would report events, so the queue can be nested in another. The
+     * selector keeps owning it.
+     *
+     * @return the descriptor, or empty where the OS has none (IOCP, and the default)
+     */
+    default OptionalInt descriptor() {
+        return OptionalInt.empty();
+    }
 
     /**
      * Makes every thread now or later in {@link #select} return promptly. Called once, at close.

@@ -1,0 +1,171 @@
+package io.jpoll;
+
+import io.jpoll.spi.TimerHandle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A timer owned by a {@link Poll}: its expiries are events with its token, readable, and
+ * {@link Events#expirations(int)} says how many expiries each event stands for. Any number of
+ * timers may exist per Poll; none costs a thread. Made by {@link Poll#timer(long)}, disarmed.
+ *
+ * <pre>{@code
+ * Timer timeout = poll.timer(TIMEOUT_TOKEN);
+ * timeout.set(Duration.ofMillis(250));                          // once
+ * tick.set(Duration.ofSeconds(1), Duration.ofSeconds(1));       // every second
+ * }</pre>
+ *
+ * <p><b>Merging and draining.</b> Expiries that come faster than the program polls merge into one
+ * event whose count is their number. Nothing needs draining: reporting the event consumes the
+ * count. A periodic timer stays armed; a one-shot timer is disarmed by its expiry, and
+ * {@link #set} arms it again. With concurrent pollers each expiry is reported to exactly one.
+ *
+ * <p><b>Never early, never stale.</b> An expiry is never reported before its delay has passed
+ * since {@link #set} was called, measured against {@link System#nanoTime()}. Once {@link #set} or
+ * {@link #cancel()} has returned, no poll that starts afterwards reports an expiry of the earlier
+ * setting. A poll already under way on another thread may still report an expiry that it consumed
+ * before the call took effect: that expiry happened first.
+ *
+ * <p><b>Precision.</b> Nanoseconds on Linux (timerfd on {@code CLOCK_MONOTONIC}), on macOS and on
+ * FreeBSD 12+ ({@code EVFILT_TIMER} with {@code NOTE_NSECONDS}); whole milliseconds, rounded up,
+ * where the kqueue has no finer unit (NetBSD, OpenBSD, libkqueue older than 2.x) and on Windows
+ * the waitable timer's 100 ns ticks, rounded up. Delays beyond what the OS holds (hundreds of
+ * years) are capped there.
+ *
+ * <p><b>Closing.</b> {@link #close()} disarms the timer and releases its native handle; after it,
+ * or after the Poll closed, {@link #set} and {@link #cancel()} do nothing, as {@link Waker#wake()}
+ * does after its close. Close semantics are the {@link Waker}'s: {@link Poll#close()} releases
+ * every timer not closed yet, exactly once.
+ */
+public final class Timer implements AutoCloseable {
+    private final Poll poll;
+    private final long token;
+    private final TimerHandle handle;
+    private final Gate gate = new Gate();
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Timer(Poll poll, long token, TimerHandle handle) {
+        this.poll = poll;
+        this.token = token;
+        this.handle = handle;
+    }
+
+    /**
+     * The token that this timer's events carry.
+     *
+     * @return the token given to {@link Poll#timer}
+     */
+    public long token() {
+        return token;
+    }
+
+    /**
+     * Arms the timer for a single expiry after {@code delay}, replacing any earlier setting.
+     *
+     * @param delay how long from now, zero or more; zero expires at once
+     * @throws NullPointerException     if {@code delay} is null
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws UncheckedIOException     if the OS refuses
+     */
+    public void set(Duration delay) {
+        set(delay, Duration.ZERO);
+    }
+
+    /**
+     * Arms the timer for a first expiry after {@code delay}, then one every {@code period},
+     * replacing any earlier setting and discarding its expiries not yet reported.
+     *
+     * @param delay  how long from now until the first expiry, zero or more
+     * @param period the time between later expiries, or {@link Duration#ZERO} for a single expiry
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if an argument is negative
+     * @throws UncheckedIOException     if the OS refuses
+     */
+    public void set(Duration delay, Duration period) {
+        long delayNanos = nanos("delay", delay);
+        long periodNanos = nanos("period", period);
+        apply(Math.max(1, delayNanos), periodNanos);
+    }
+
+    /**
+     * Disarms the timer and discards its expiries not yet reported. Disarming a disarmed timer is
+     * allowed and does nothing.
+     *
+     * @throws UncheckedIOException if the OS refuses
+     */
+    public void cancel() {
+        apply(-1, 0);
+    }
+
+    /** Releases the timer; idempotent and thread-safe. Waits for a set or cancel in progress. */
+    @Override
+    public void close() {
+        if (!gate.close()) {
+            return;
+        }
+        gate.awaitEmpty(toString());
+        Gate pollGate = poll.gate();
+        // As in Waker.close: once the Poll is closing, it releases every timer it still lists.
+        if (pollGate.enter()) {
+            try {
+                release();
+                poll.forget(this);
+            } finally {
+                pollGate.exit();
+            }
+        }
+    }
+
+    /** Frees the native handle exactly once; called by close or by the closing Poll. */
+    void release() {
+        if (released.compareAndSet(false, true)) {
+            handle.close();
+        }
+    }
+
+    /** set with delayNanos >= 1, or cancel with -1; serialised per timer, as the SPI asks. */
+    private void apply(long delayNanos, long periodNanos) {
+        if (!gate.enter()) {
+            return;
+        }
+        try {
+            Gate pollGate = poll.gate();
+            if (!pollGate.enter()) {
+                return;
+            }
+            try {
+                synchronized (this) {
+                    if (delayNanos < 0) {
+                        handle.cancel();
+                    } else {
+                        handle.set(delayNanos, periodNanos);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                pollGate.exit();
+            }
+        } finally {
+            gate.exit();
+        }
+    }
+
+    private long nanos(String what, Duration d) {
+        Objects.requireNonNull(d, () -> "Timer.set token=" + token + ": " + what + " is null");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("Timer.set token=" + token + ": " + what + " is negative: " + d);
+        }
+        // Beyond about 292 years: the backend caps it at what the OS holds anyway.
+        return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    @Override
+    public String toString() {
+        return "Timer{token=" + token + (released.get() ? ", closed" : "") + "}";
+    }
+}
