@@ -3,6 +3,7 @@ package io.jpoll;
 import io.jpoll.spi.Backend;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
@@ -287,6 +288,62 @@ public class FakeBackend implements Backend {
                     }
                 }
             };
+        }
+
+        /** Every timer call, in order: "new 7", "set 7 1000 0", "cancel 7", "close 7". */
+        final List<String> timerCalls = new CopyOnWriteArrayList<>();
+        final ConcurrentHashMap<Long, Long> processes = new ConcurrentHashMap<>();
+
+        @Override
+        public TimerHandle newTimer(long token) {
+            check();
+            timerCalls.add("new " + token);
+            return new TimerHandle() {
+                @Override
+                public void set(long delayNanos, long periodNanos) {
+                    check();
+                    timerCalls.add("set " + token + " " + delayNanos + " " + periodNanos);
+                }
+
+                @Override
+                public void cancel() {
+                    check();
+                    timerCalls.add("cancel " + token);
+                }
+
+                @Override
+                public void close() {
+                    check();
+                    timerCalls.add("close " + token);
+                }
+            };
+        }
+
+        @Override
+        public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+            check();
+            calls.add("registerProcess " + process.pid() + " " + token + " " + interests);
+            if (processes.putIfAbsent(process.pid(), token) != null) {
+                throw new AlreadyRegisteredException("fake: process " + process.pid());
+            }
+        }
+
+        @Override
+        public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+            check();
+            calls.add("reregisterProcess " + process.pid() + " " + token + " " + interests);
+            if (processes.replace(process.pid(), token) == null) {
+                throw new NotRegisteredException("fake: process " + process.pid());
+            }
+        }
+
+        @Override
+        public void deregisterProcess(ProcessHandle process) throws IOException {
+            check();
+            calls.add("deregisterProcess " + process.pid());
+            if (processes.remove(process.pid()) == null) {
+                throw new NotRegisteredException("fake: process " + process.pid());
+            }
         }
 
         @Override
