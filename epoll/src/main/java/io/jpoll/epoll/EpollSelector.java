@@ -37,8 +37,7 @@ import java.util.function.Supplier;
  * Its records must never reach the user, yet no token is reserved: the pipe's read end is
  * registered for EPOLLRDNORM alone, a bit no registration asks for, and the kernel reports only
  * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
- * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
- * costs its two descriptors until a poller is interrupted.)
+ * eventfd reports no such bit, hence a pipe, {@link NudgePipe}.)
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -63,14 +62,7 @@ final class EpollSelector implements Selector {
     private final int interruptFd;
     /** 8 bytes holding 1: what {@link #interrupt()} adds to the close signal's counter. */
     private final Memory one;
-    /**
-     * The nudge (see {@link #raiseNudge()}): a pipe whose read end is in the set, made at the
-     * first interrupt of a poller; -1 until then. Raised and cleared one at a time (the API's lock).
-     */
-    private volatile int nudgeRead = -1;
-    private volatile int nudgeWrite = -1;
-    /** The nudge pipe's byte buffer, then pipe2's two ints; made with the pipe. */
-    private Memory nudgeBuffer;
+    private final NudgePipe nudge;
     private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     // Made once, so that taking from and giving to the pools allocates nothing.
@@ -98,6 +90,7 @@ final class EpollSelector implements Selector {
         this.layout = layout;
         this.calls = calls;
         this.newBuffer = () -> new EpollBuffer(layout);
+        this.nudge = new NudgePipe(calls, fd -> ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.EPOLLRDNORM, 0));
         int ep = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
         if (ep < 0) {
             throw Errno.error("epoll_create1", null, -1, null, -ep);
@@ -271,69 +264,17 @@ final class EpollSelector implements Selector {
 
     @Override
     public void raiseNudge() {
-        if (nudgeRead < 0 && !openNudge()) {
-            return;
-        }
-        long written = calls.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1);
-        if (written != 1) {
-            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name((int) -written));
-        }
+        nudge.raise();
     }
 
     @Override
     public void clearNudge() {
-        int fd = nudgeRead;
-        if (fd < 0) {
-            return;
-        }
-        long got = calls.read(fd, Pointer.nativeValue(nudgeBuffer), 1);
-        if (got != 1) {
-            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name((int) -got));
-        }
-    }
-
-    /** Makes the nudge pipe and adds its read end to the set; false (logged) if the OS refuses. */
-    private boolean openNudge() {
-        Memory memory = new Memory(8);
-        int piped = calls.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK);
-        if (piped != 0) {
-            int errno = -piped;
-            memory.close();
-            cannotNudge("pipe2", errno);
-            return false;
-        }
-        int read = memory.getInt(0);
-        int write = memory.getInt(4);
-        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, read, EpollFlags.EPOLLRDNORM, 0);
-        if (errno != 0) {
-            calls.close(read);
-            calls.close(write);
-            memory.close();
-            cannotNudge("epoll_ctl(ADD)", errno);
-            return false;
-        }
-        memory.setByte(0, (byte) 1);
-        nudgeBuffer = memory;
-        nudgeWrite = write;
-        nudgeRead = read;
-        return true;
-    }
-
-    private static void cannotNudge(String operation, int errno) {
-        System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                "jpoll: cannot wake an interrupted poller, which returns at its timeout: " + operation + ": "
-                        + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+        nudge.clear();
     }
 
     @Override
     public void close() {
-        if (nudgeRead >= 0) {
-            calls.close(nudgeRead);
-            calls.close(nudgeWrite);
-            nudgeBuffer.close();
-        }
+        nudge.close();
         calls.close(interruptFd);
         calls.close(epfd);
         buffers.drain(freeBuffer);
