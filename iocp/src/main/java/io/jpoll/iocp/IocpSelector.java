@@ -51,7 +51,7 @@ final class IocpSelector implements Selector {
     private final Blocks blocks = new Blocks();
     private final PollCycle cycle;
     private final LongMap<IocpWaker> wakers = new LongMap<>();
-    private final List<PollGroup> groups = new ArrayList<>();
+    private final PollGroups groups;
     private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
     private final Carry carry = new Carry();
     private final Carry.Decoder decoder = this::decode;
@@ -63,6 +63,7 @@ final class IocpSelector implements Selector {
         this.port = port;
         probe = new ReuseProbe(port, carry, buffers);
         cycle = new PollCycle(port, blocks);
+        groups = new PollGroups(port);
     }
 
     @Override
@@ -90,7 +91,7 @@ final class IocpSelector implements Selector {
                 // registration ends as if deregistered, as the OS drops a closed socket elsewhere.
                 end(old);
             }
-            PollGroup group = acquireGroup();
+            PollGroup group = groups.acquire();
             SocketState s = new SocketState(handle, base, addresses, group, token, interests);
             blocks.add(s);
             int status = s.update(port);
@@ -157,19 +158,6 @@ final class IocpSelector implements Selector {
                     "the socket was closed while registered, which ended its registration");
         }
         return s;
-    }
-
-    private PollGroup acquireGroup() throws NativeException {
-        for (PollGroup g : groups) {
-            if (!g.isFull()) {
-                g.acquire();
-                return g;
-            }
-        }
-        PollGroup g = new PollGroup(port.openHelper());
-        groups.add(g);
-        g.acquire();
-        return g;
     }
 
     @Override
@@ -318,10 +306,7 @@ final class IocpSelector implements Selector {
         // Whatever has not completed when the wait ends stays allocated for good: the kernel may
         // still write it until the helper handles below are closed, and after.
         blocks.drainAndRelease(port, DRAIN_NANOS, cycle::retire);
-        for (PollGroup g : groups) {
-            port.closeHelper(g.helper);
-        }
-        groups.clear();
+        groups.closeAll();
         port.close();
         buffers.drain(EntryBuffer.FREE);
     }
