@@ -39,7 +39,7 @@ final class IocpSelector implements Selector {
      * a cancelled poll it reissued may have completed at once with readiness that already existed.
      */
     private static final int NON_BLOCKING_ROUNDS = 4;
-    private static final String EDGE_REASON = "an AFD poll completes with the socket's current state, not with"
+    private static final String EDGE_REFUSAL = "EDGE is not offered: an AFD poll completes with the socket's current state, not with"
             + " a change of it, and jpoll cannot see the reads and writes a JDK channel does, so it could not"
             + " tell when a drained socket becomes ready again; use ONESHOT and reregister after draining, or LEVEL";
 
@@ -70,8 +70,8 @@ final class IocpSelector implements Selector {
     }
 
     @Override
-    public String unsupportedReason(Trigger trigger) {
-        return trigger == Trigger.EDGE ? EDGE_REASON : null;
+    public String refusal(Interests interests) {
+        return interests.trigger() == Trigger.EDGE ? EDGE_REFUSAL : null;
     }
 
     @Override

@@ -551,7 +551,10 @@ class IocpSelectorTest {
         assertTrue(selector.supports(Trigger.ONESHOT));
         assertTrue(selector.supports(Trigger.LEVEL));
         assertFalse(selector.supports(Trigger.EDGE));
-        String reason = selector.unsupportedReason(Trigger.EDGE);
+        assertNull(selector.refusal(Interests.READABLE.level()));
+        assertNull(selector.refusal(Interests.PRIORITY));
+        String reason = selector.refusal(Interests.WRITABLE.edge());
+        assertTrue(reason.startsWith("EDGE is not offered: "), reason);
         assertTrue(reason.contains("current state, not with a change"), reason);
         assertTrue(reason.contains("use ONESHOT and reregister after draining, or LEVEL"), reason);
     }
