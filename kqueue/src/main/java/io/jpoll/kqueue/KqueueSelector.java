@@ -6,9 +6,12 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One kqueue behind one Poll. The parts, each with one job: {@link Changes} owns the kqueue
@@ -20,7 +23,7 @@ import java.io.IOException;
  *
  * <p>Triggers: LEVEL is a plain filter, EDGE is EV_CLEAR, ONESHOT is EV_DISPATCH plus the
  * per-registration arm described in {@link Registrations}. PRIORITY rides on EVFILT_READ and is
- * refused alone ({@link KqueueFilters}).
+ * refused alone, through {@link #refusal} ({@link KqueueFilters}).
  *
  * <p>A new kind of registration (a timer, a process) is a class beside {@link Registrar} that
  * shares its lock, {@link Changes} and, for its records, a case in {@link EventDecoder}.
@@ -42,6 +45,9 @@ final class KqueueSelector implements Selector {
     private final Registrar registrar;
     private final EventDecoder decoder;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
+    /** Made once, so taking and giving a buffer allocates nothing. */
+    private final Supplier<PollBuffer> newPollBuffer;
+    private final Consumer<PollBuffer> freePollBuffer = PollBuffer::free;
     private volatile boolean interrupted;
 
     private KqueueSelector(Changes changes, Wakeup wakeup) {
@@ -50,6 +56,8 @@ final class KqueueSelector implements Selector {
         this.wakeup = wakeup;
         this.registrar = new Registrar(lock, changes, registrations, closedWrites, wakeup);
         this.decoder = new EventDecoder(profile, registrations);
+        KeventLayout layout = profile.layout;
+        this.newPollBuffer = () -> new PollBuffer(layout, MIN_EVENTS);
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
@@ -73,6 +81,11 @@ final class KqueueSelector implements Selector {
     }
 
     @Override
+    public String refusal(Interests interests) {
+        return KqueueFilters.refusal(interests);
+    }
+
+    @Override
     public void register(long handle, long token, Interests interests) throws IOException {
         registrar.register(fd(handle), token, interests);
     }
@@ -92,27 +105,25 @@ final class KqueueSelector implements Selector {
         if (interrupted || sink.remaining() == 0) {
             return;
         }
-        PollBuffer buffer = takePollBuffer(Math.min(sink.remaining(), MAX_EVENTS));
+        PollBuffer buffer = pollBuffers.takeOrCreate(newPollBuffer);
         try {
-            long maxNanos = profile.maxTimeoutSeconds * 1_000_000_000L;
-            long remaining = timeoutNanos >= maxNanos ? -1 : timeoutNanos;
-            long deadline = remaining > 0 ? System.nanoTime() + remaining : 0;
+            buffer.ensure(Math.min(sink.remaining(), MAX_EVENTS));
+            long wait = Timeouts.capped(timeoutNanos, profile.maxTimeoutSeconds);
+            long deadline = Timeouts.deadline(wait);
             int before = sink.size();
-            while (!pollOnce(buffer, sink, remaining, before)) {
+            while (!pollOnce(buffer, sink, wait, before)) {
                 // Nothing to report: a timeout, a signal, a kick, or only stale / disarmed records.
-                if (interrupted || remaining == 0) {
+                if (interrupted || wait == Timeouts.NO_WAIT) {
                     return;
                 }
                 changes.letChangesThrough();
-                if (remaining > 0) {
-                    remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return;
-                    }
+                wait = Timeouts.remaining(deadline);
+                if (wait == Timeouts.NO_WAIT) {
+                    return;
                 }
             }
         } finally {
-            givePollBuffer(buffer);
+            pollBuffers.giveOrFree(buffer, freePollBuffer);
         }
     }
 
@@ -156,7 +167,7 @@ final class KqueueSelector implements Selector {
     public void close() {
         wakeup.close();
         changes.close();
-        pollBuffers.drain(PollBuffer::free);
+        pollBuffers.drain(freePollBuffer);
     }
 
     private static int fd(long handle) {
@@ -164,22 +175,5 @@ final class KqueueSelector implements Selector {
             throw new IllegalArgumentException("kqueue: not a file descriptor: " + handle);
         }
         return (int) handle;
-    }
-
-    private PollBuffer takePollBuffer(int wanted) {
-        PollBuffer b = pollBuffers.take();
-        if (b != null && b.capacity() >= wanted) {
-            return b;
-        }
-        if (b != null) {
-            b.free();
-        }
-        return new PollBuffer(profile.layout, Math.max(wanted, MIN_EVENTS));
-    }
-
-    private void givePollBuffer(PollBuffer b) {
-        if (!pollBuffers.give(b)) {
-            b.free();
-        }
     }
 }
