@@ -170,6 +170,11 @@ final class KqueueSelector implements Selector {
         pollBuffers.drain(freePollBuffer);
     }
 
+    @Override
+    public String toString() {
+        return "KqueueSelector{kq=" + changes.kq() + ", " + profile + ", " + wakeup + "}";
+    }
+
     private static int fd(long handle) {
         if (handle < 0 || handle > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("kqueue: not a file descriptor: " + handle);

@@ -159,6 +159,11 @@ final class UserFilterWakeup implements Wakeup {
         }
     }
 
+    @Override
+    public String toString() {
+        return overflow == null ? "EVFILT_USER wakeup" : "EVFILT_USER wakeup, wake pipe past the kernel's limit";
+    }
+
     /** A waker on its own EVFILT_USER knote (ident = a per-selector id, udata = the token). */
     private final class UserWaker implements WakerHandle {
         private final long id;
