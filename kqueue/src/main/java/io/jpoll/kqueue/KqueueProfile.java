@@ -28,13 +28,6 @@ enum KqueueProfile {
      */
     LIBKQUEUE(KeventLayout.BSD, KqueueConstants.LIBKQUEUE, Errno.LINUX, false, Integer.MAX_VALUE / 1000);
 
-    /** The errno numbers the backend branches on; 1 to 34 agree on every OS here. */
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int ENOMEM = 12;
-    static final int EINVAL = 22;
-    static final int EPIPE = 32;
-
     final KeventLayout layout;
     final KqueueConstants constants;
     final Errno errno;
@@ -42,8 +35,8 @@ enum KqueueProfile {
     final boolean sizeTCounts;
     /** Timeouts of this many seconds or more wait without a bound. */
     final long maxTimeoutSeconds;
-    /** EAGAIN on this OS. */
-    final int eagain;
+    /** Interests and records to and from this OS's filters. */
+    final KqueueFilters filters;
 
     KqueueProfile(KeventLayout layout, KqueueConstants constants, Errno errno, boolean sizeTCounts,
                   long maxTimeoutSeconds) {
@@ -52,7 +45,7 @@ enum KqueueProfile {
         this.errno = errno;
         this.sizeTCounts = sizeTCounts;
         this.maxTimeoutSeconds = maxTimeoutSeconds;
-        this.eagain = errno.number("EAGAIN");
+        this.filters = new KqueueFilters(constants);
     }
 
     /**
