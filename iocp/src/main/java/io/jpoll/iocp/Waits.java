@@ -127,8 +127,10 @@ final class Waits {
         long handle = os.openProcess(pid);
         if (handle == 0) {
             int error = os.lastError();
-            if (error == WindowsWaitPort.ERROR_INVALID_PARAMETER) {
-                return 0; // no process has this id any more: it exited
+            // No process has this id any more: it exited. But OpenProcess says the same of the
+            // System Idle Process (pid 0), which is alive: only the JDK can tell them apart.
+            if (error == WindowsWaitPort.ERROR_INVALID_PARAMETER && !process.isAlive()) {
+                return 0;
             }
             throw WinErrors.win32(OP_OPEN_PROCESS, "pid", pid, "token=" + token, error);
         }

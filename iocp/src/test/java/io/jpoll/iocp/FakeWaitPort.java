@@ -97,6 +97,8 @@ final class FakeWaitPort implements WaitPort {
     private int failAssociate;
     private int failOpenProcess;
     private boolean pendNextCancel;
+    /** Pids that OpenProcess refuses with ERROR_INVALID_PARAMETER although alive, as the idle process. */
+    private final java.util.Set<Long> unopenable = new java.util.HashSet<>();
     private boolean closedPort;
 
     FakeWaitPort(FakeAfdPort afd) {
@@ -142,6 +144,11 @@ final class FakeWaitPort implements WaitPort {
         if (p == null || !p.exited) {
             throw new IllegalStateException("pid " + pid + " has no exited process");
         }
+    }
+
+    /** OpenProcess of {@code pid} fails with ERROR_INVALID_PARAMETER while it is alive (pid 0 on Windows). */
+    synchronized void unopenable(long pid) {
+        unopenable.add(pid);
     }
 
     synchronized void unavailable(String reason) {
@@ -312,7 +319,7 @@ final class FakeWaitPort implements WaitPort {
             return 0;
         }
         Proc p = byPid.get(pid);
-        if (p == null) {
+        if (p == null || unopenable.contains(pid)) {
             lastError = WindowsWaitPort.ERROR_INVALID_PARAMETER;
             return 0;
         }

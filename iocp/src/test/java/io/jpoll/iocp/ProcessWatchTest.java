@@ -222,6 +222,17 @@ class ProcessWatchTest {
     }
 
     @Test
+    void aLiveProcessThatCannotBeOpenedIsAnErrorNotAnExit() throws Exception {
+        os.spawn(0);
+        os.unopenable(0); // OpenProcess refuses the System Idle Process with ERROR_INVALID_PARAMETER
+        NativeException e = assertThrows(NativeException.class,
+                () -> selector.registerProcess(os.handleOf(0), 19, Interests.READABLE));
+        assertEquals("OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION) pid=0 token=19:"
+                + " ERROR_INVALID_PARAMETER (The parameter is incorrect)", e.getMessage());
+        assertEquals(0, poll(0).size());
+    }
+
+    @Test
     void closeReleasesEveryProcessHandleAndPacketOnce() throws Exception {
         ProcessHandle[] handles = new ProcessHandle[10];
         for (int i = 0; i < 10; i++) {
