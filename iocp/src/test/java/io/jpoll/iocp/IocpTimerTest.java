@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -254,6 +255,53 @@ class IocpTimerTest {
         assertTrue(events.get() <= 500, events + " events for 500 expiries");
         assertEquals(0, poll(0).size(), "nothing after the last cancel returned");
         assertEquals(0, selector.waitsArmed());
+    }
+
+    @Test
+    void withConcurrentPollersEachExpiryGoesToExactlyOne() throws Exception {
+        TimerHandle t = selector.newTimer(23);
+        t.set(MS, MS);
+        AtomicBoolean done = new AtomicBoolean();
+        Semaphore delivered = new Semaphore(0);
+        AtomicInteger expiries = new AtomicInteger();
+        List<String> wrong = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> pollers = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                pollers.add(pool.submit(() -> {
+                    EventSink sink = new EventSink(16);
+                    while (!done.get()) {
+                        sink.clear();
+                        selector.select(sink, 20 * MS);
+                        for (int i = 0; i < sink.size(); i++) {
+                            if (sink.token(i) != 23 || sink.readiness(i) != R) {
+                                synchronized (wrong) {
+                                    wrong.add(sink.token(i) + "/" + sink.readiness(i));
+                                }
+                            }
+                            expiries.addAndGet((int) sink.count(i));
+                            delivered.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int i = 1; i <= 300; i++) {
+                os.advance(MS);
+                assertTrue(delivered.tryAcquire(5, TimeUnit.SECONDS), "expiry " + i + " was not delivered");
+            }
+            t.cancel();
+            done.set(true);
+            for (Future<?> f : pollers) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), wrong);
+        assertEquals(300, expiries.get(), "every expiry counted once, by one poller");
+        assertEquals(0, delivered.availablePermits(), "no expiry was delivered twice");
     }
 
     @Test
