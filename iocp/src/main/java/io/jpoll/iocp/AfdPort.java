@@ -16,6 +16,11 @@ interface AfdPort {
     int POST_INTERRUPT = 2;
     /** {@code bytes} of a posted packet: records were taken off the port outside a select (see {@code Carry}). */
     int POST_NUDGE = 3;
+    /**
+     * {@code bytes} of a wait completion packet (its IoStatusInformation) or of a posted packet that
+     * stands for one: a timer or process that {@code Waits} watches was signalled; the key names it.
+     */
+    int POST_SIGNAL = 4;
 
     /** Opens an AFD helper handle whose completions go to this port. */
     long openHelper() throws NativeException;
@@ -63,6 +68,12 @@ interface AfdPort {
 
     /** The Win32 error an NTSTATUS corresponds to, for messages. */
     int toWin32(int ntStatus);
+
+    /**
+     * The waitable timers, process handles and wait completion packets tied to this same port.
+     * Made on first use; released by its own {@link WaitPort#close()}, before this port closes.
+     */
+    WaitPort waits();
 
     /** Closes the completion port. */
     void close();

@@ -8,6 +8,7 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +59,8 @@ final class IocpSelector implements Selector {
     private final Carry.Decoder decoder = this::decode;
     private final ReuseProbe probe;
     private long lastWakerKey;
+    /** Timers and process watches; made on first use, as most Polls have none. */
+    private Waits waits;
     private volatile boolean interrupted;
 
     IocpSelector(AfdPort port) {
@@ -234,6 +238,10 @@ final class IocpSelector implements Selector {
             }
         } else if (bytes == AfdPort.POST_INTERRUPT) {
             return true;
+        } else if (bytes == AfdPort.POST_SIGNAL) {
+            if (waits != null) {
+                waits.signalled(key, sink);
+            }
         }
         return false; // a nudge (POST_NUDGE) only ends a wait
     }
@@ -245,6 +253,46 @@ final class IocpSelector implements Selector {
             wakers.put(w.key, w);
             return w;
         }
+    }
+
+    private Waits waits() {
+        synchronized (lock) {
+            if (waits == null) {
+                waits = new Waits(port, lock);
+            }
+            return waits;
+        }
+    }
+
+    /** A waitable timer whose wait completion packet signals this port; see {@link IocpTimer}. */
+    @Override
+    public TimerHandle newTimer(long token) throws IOException {
+        return waits().newTimer(token);
+    }
+
+    /** The process's handle, waited on through a wait completion packet; see {@link ProcessWatch}. */
+    @Override
+    public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        waits().registerProcess(process, token, interests);
+    }
+
+    @Override
+    public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        waits().reregisterProcess(process, token, interests);
+    }
+
+    @Override
+    public void deregisterProcess(ProcessHandle process) throws IOException {
+        waits().deregisterProcess(process);
+    }
+
+    /**
+     * Always empty: a completion port is not a waitable object that another loop could watch for
+     * readiness, so an IOCP Poll cannot be nested; wait in its own {@code poll} instead.
+     */
+    @Override
+    public OptionalInt descriptor() {
+        return OptionalInt.empty();
     }
 
     void forget(IocpWaker w) {
@@ -302,6 +350,9 @@ final class IocpSelector implements Selector {
                 }
             }
             registrations.clear();
+            if (waits != null) {
+                waits.close();
+            }
         }
         // Whatever has not completed when the wait ends stays allocated for good: the kernel may
         // still write it until the helper handles below are closed, and after.
@@ -329,6 +380,13 @@ final class IocpSelector implements Selector {
             List<Object> owners = new ArrayList<>();
             blocks.forEach(s -> owners.add(s.blockOwner()));
             return owners;
+        }
+    }
+
+    /** For tests: timers and process watches whose next packet would yield an event. */
+    int waitsArmed() {
+        synchronized (lock) {
+            return waits == null ? 0 : waits.armedCount();
         }
     }
 

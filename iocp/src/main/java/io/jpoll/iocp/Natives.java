@@ -25,6 +25,28 @@ final class Natives {
         return Bound.FAILURE;
     }
 
+    /**
+     * Why timers and process watches are unusable here, or null when {@link NtWaitPackets} is
+     * bound. Only asked after {@link #failure()} said the backend itself is usable.
+     */
+    static String waitPacketsFailure() {
+        return WaitPacketsBound.FAILURE;
+    }
+
+    private static final class WaitPacketsBound {
+        static final String FAILURE = bind();
+
+        private static String bind() {
+            try {
+                Native.register(NtWaitPackets.class, "ntdll");
+                return null;
+            } catch (LinkageError | RuntimeException e) {
+                return "timers and process watches need NtCreateWaitCompletionPacket and its kin in ntdll.dll"
+                        + " (Windows 8 or later), which JNA could not bind: " + e;
+            }
+        }
+    }
+
     private static final class Bound {
         static final String FAILURE = bind();
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 /** The real {@link AfdPort}: a completion port and the AFD driver through kernel32, ntdll and ws2_32. */
 final class WindowsAfdPort implements AfdPort {
     private final long port;
+    private WindowsWaitPort waits;
 
     private WindowsAfdPort(long port) {
         this.port = port;
@@ -149,6 +150,14 @@ final class WindowsAfdPort implements AfdPort {
         if (Kernel32.PostQueuedCompletionStatus(port, bytes, key, 0) == 0) {
             throw WinErrors.error("PostQueuedCompletionStatus", "handle", port, null, Native.getLastError());
         }
+    }
+
+    @Override
+    public synchronized WaitPort waits() {
+        if (waits == null) {
+            waits = new WindowsWaitPort(port);
+        }
+        return waits;
     }
 
     @Override

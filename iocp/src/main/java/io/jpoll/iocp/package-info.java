@@ -28,6 +28,20 @@
  * socket's; a register of that socket replaces the registration only if the addresses differ.
  * Deregister before closing (wepoll gives the same advice).
  *
+ * <p>Timers and processes ({@code Waits}, {@code IocpTimer}, {@code ProcessWatch}, over the
+ * {@code WaitPort} seam and {@code WindowsWaitPort}). A waitable timer (high resolution on Windows
+ * 10 1803+, plain before) or a process handle opened with SYNCHRONIZE is waited on by a wait
+ * completion packet (NtCreateWaitCompletionPacket, NtAssociateWaitCompletionPacket; Windows 8+),
+ * which queues one packet to this same port when the object is signalled, so no thread waits for
+ * them. Each association carries a key never used before in the selector; set, cancel, reregister
+ * and deregister forget the old key before anything else, so a packet of an earlier setting that
+ * is queued, in another thread's hands or held by {@code Carry} yields nothing. A timer's kernel
+ * object is armed for one expiry at a time and the period is kept on {@code System.nanoTime()},
+ * which gives 100 ns periods, an expiry count derived from the schedule, and never an expiry before
+ * its due time by that clock. A process is opened first and asked {@code isAlive()} after, so a
+ * newer process that took a reaped pid is never watched; one that has exited is reported by a
+ * posted packet. There is no descriptor to nest: {@code descriptor()} is empty.
+ *
  * <p>Memory. A block's IO_STATUS_BLOCK and AFD_POLL_INFO are written by the kernel whenever its
  * poll completes, so blocks are freed only after their completion was dequeued, are reachable from
  * a static root until close (a Poll dropped without close never has them collected), and are kept
@@ -37,6 +51,8 @@
  * the layouts and the flag and error translation are tested on Linux, the state machine against a
  * fake of AFD ({@code FakeAfdPort}) in both orders of the kernel's writes. The native calls
  * themselves (and what AFD, Winsock and layered providers really answer) have not been executed on
- * Windows by the project's own build; {@code WindowsSmokeTest} runs only on Windows.
+ * Windows by the project's own build; {@code WindowsSmokeTest} runs only on Windows. Timers and
+ * process watches are tested the same way, against {@code FakeWaitPort}; the calls of
+ * {@code WindowsWaitPort} have never been executed.
  */
 package io.jpoll.iocp;

@@ -158,6 +158,9 @@ final class FakeAfdPort implements AfdPort {
     private final Object holdLock = new Object();
     private boolean hold;
     private int held;
+    private FakeWaitPort waits;
+    /** Runs after a dequeue took its records and before it returns them (null: nothing). */
+    private volatile Runnable afterDequeue;
 
     // ---- what tests set up ----
 
@@ -288,6 +291,40 @@ final class FakeAfdPort implements AfdPort {
                 TimeUnit.NANOSECONDS.timedWait(holdLock, left);
             }
         }
+    }
+
+    /** The fake of the waitable objects tied to this port. */
+    synchronized FakeWaitPort waitPort() {
+        if (waits == null) {
+            waits = new FakeWaitPort(this);
+        }
+        return waits;
+    }
+
+    /**
+     * Runs {@code action} once, in the dequeuing thread, after a dequeue took records off the
+     * queue and before the selector decodes them: a stand-in for another thread that acts while
+     * this one is between the kernel and the selector's lock.
+     */
+    void afterNextDequeue(Runnable action) {
+        afterDequeue = action;
+    }
+
+    /** Queues a wait completion packet's record; the returned object names it for {@link #unqueue}. */
+    Object queueSignal(long key, int status, int bytes) {
+        Packet p = new Packet(key, 0, status, bytes, null);
+        queue.add(p);
+        return p;
+    }
+
+    /** Takes a queued record back, as NtCancelWaitCompletionPacket does; false if it was dequeued. */
+    boolean unqueue(Object packet) {
+        return queue.remove(packet);
+    }
+
+    /** Whether the record is still queued (not dequeued yet). */
+    boolean isQueued(Object packet) {
+        return queue.contains(packet);
     }
 
     // ---- what tests read ----
@@ -499,6 +536,11 @@ final class FakeAfdPort implements AfdPort {
             out.setInt(at + Layout.ENTRY_BYTES, r.bytes);
         }
         new Pointer(removed).setInt(0, got.size());
+        Runnable action = afterDequeue;
+        if (action != null) {
+            afterDequeue = null;
+            action.run();
+        }
         return true;
     }
 
@@ -508,6 +550,11 @@ final class FakeAfdPort implements AfdPort {
             throw WinErrors.error("PostQueuedCompletionStatus", "handle", 1, null, failPosts);
         }
         queue.add(new Packet(key, 0, 0, bytes, null));
+    }
+
+    @Override
+    public WaitPort waits() {
+        return waitPort();
     }
 
     @Override

@@ -332,6 +332,11 @@ class LayoutTest {
         }
 
         @Override
+        public WaitPort waits() {
+            throw new AssertionError("waits");
+        }
+
+        @Override
         public void close() {
             throw new AssertionError("close");
         }

@@ -148,6 +148,52 @@ class WindowsSmokeTest {
     }
 
     @Test
+    void aTimerExpiresNeverEarlyAndAPeriodicOneCountsWhatWasMissed() throws Exception {
+        io.jpoll.Timer once = poll.timer(21);
+        long start = System.nanoTime();
+        once.set(Duration.ofMillis(30));
+        assertEquals(1, poll.poll(events, WAIT));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(30), "early");
+        assertEquals(21, events.token(0));
+        assertTrue(events.isReadable(0));
+        assertEquals(1, events.expirations(0));
+
+        io.jpoll.Timer tick = poll.timer(22);
+        tick.set(Duration.ofMillis(5), Duration.ofMillis(5));
+        // Not polled for 100 ms: about 20 expiries merge into one event.
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertEquals(1, poll.poll(events, WAIT));
+        assertEquals(22, events.token(0));
+        assertTrue(events.expirations(0) >= 19, "expirations " + events.expirations(0));
+        tick.cancel();
+        assertEquals(0, poll.poll(events, Duration.ofMillis(50)));
+    }
+
+    @Test
+    void aChildsExitIsAnEventAndAReapedChildIsReportedAtOnce() throws Exception {
+        Process child = new ProcessBuilder("cmd.exe", "/c", "ping -n 2 127.0.0.1 >NUL").start();
+        poll.registry().register(Source.process(child.toHandle()), 31, Interests.READABLE);
+        assertEquals(1, poll.poll(events, Duration.ofSeconds(20)));
+        assertEquals(31, events.token(0));
+        assertTrue(!child.isAlive());
+
+        Process quick = new ProcessBuilder("cmd.exe", "/c", "exit 3").start();
+        assertEquals(3, quick.waitFor());
+        poll.registry().register(Source.process(quick.toHandle()), 32, Interests.READABLE);
+        assertEquals(1, poll.poll(events, WAIT));
+        assertEquals(32, events.token(0));
+        poll.registry().deregister(Source.process(quick.toHandle()));
+    }
+
+    @Test
+    void thereIsNoDescriptorToNest() throws IOException {
+        assertTrue(poll.descriptor().isEmpty());
+    }
+
+    @Test
     void edgeIsRefusedAndAnythingButASocketIsANativeException() {
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
                 () -> poll.registry().register(Source.of(client), 6, Interests.READABLE.edge()));
