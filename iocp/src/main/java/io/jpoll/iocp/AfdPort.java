@@ -66,9 +66,6 @@ interface AfdPort {
     /** Queues a packet with no OVERLAPPED; {@code bytes} says what it is. */
     void post(int bytes, long key) throws NativeException;
 
-    /** The Win32 error an NTSTATUS corresponds to, for messages. */
-    int toWin32(int ntStatus);
-
     /**
      * The waitable timers, process handles and wait completion packets tied to this same port.
      * Made on first use; released by its own {@link WaitPort#close()}, before this port closes.

@@ -71,7 +71,7 @@ final class IocpTimer implements TimerHandle, Waits.Signalled {
             disarm();
             int error = waits.os.cancelTimer(timer);
             if (error != 0) {
-                throw WinErrors.win32("CancelWaitableTimer", "handle", timer, toString(), error);
+                throw WinErrors.error("CancelWaitableTimer", "handle", timer, toString(), error);
             }
         }
     }
@@ -104,7 +104,7 @@ final class IocpTimer implements TimerHandle, Waits.Signalled {
     private void arm(long relative) throws NativeException {
         int error = waits.os.setTimer(timer, relative);
         if (error != 0) {
-            throw WinErrors.win32("SetWaitableTimer", "handle", timer, toString(), error);
+            throw WinErrors.error("SetWaitableTimer", "handle", timer, toString(), error);
         }
         long k = waits.key(this);
         int status = waits.associate(packet, timer, k);

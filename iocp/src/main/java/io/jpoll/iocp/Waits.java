@@ -71,13 +71,13 @@ final class Waits {
             checkAvailable("Poll.timer token=" + token);
             long timer = os.createTimer();
             if (timer == 0) {
-                throw WinErrors.win32("CreateWaitableTimerExW", null, 0, "timer token=" + token, os.lastError());
+                throw WinErrors.error("CreateWaitableTimerExW", null, 0, "timer token=" + token, os.lastError());
             }
             long packet = os.createPacket();
             if (packet == 0) {
                 int status = os.lastError();
                 os.closeHandle(timer);
-                throw WinErrors.ntStatus(OP_CREATE_PACKET, null, 0, "timer token=" + token, status, port::toWin32);
+                throw WinErrors.error(OP_CREATE_PACKET, null, 0, "timer token=" + token, status);
             }
             IocpTimer t = new IocpTimer(this, token, timer, packet);
             timers.add(t);
@@ -132,7 +132,7 @@ final class Waits {
             if (error == WindowsWaitPort.ERROR_INVALID_PARAMETER && !process.isAlive()) {
                 return 0;
             }
-            throw WinErrors.win32(OP_OPEN_PROCESS, "pid", pid, "token=" + token, error);
+            throw WinErrors.error(OP_OPEN_PROCESS, "pid", pid, "token=" + token, error);
         }
         if (!process.isAlive()) {
             os.closeHandle(handle);
@@ -200,7 +200,7 @@ final class Waits {
             return packet;
         }
         if (status != WinErrors.STATUS_PENDING) {
-            throw WinErrors.ntStatus(OP_CANCEL_PACKET, "handle", packet, owner.toString(), status, port::toWin32);
+            throw WinErrors.error(OP_CANCEL_PACKET, "handle", packet, owner.toString(), status);
         }
         long fresh = createPacket(owner);
         os.closeHandle(packet);
@@ -210,7 +210,7 @@ final class Waits {
     long createPacket(Signalled owner) throws NativeException {
         long packet = os.createPacket();
         if (packet == 0) {
-            throw WinErrors.ntStatus(OP_CREATE_PACKET, null, 0, owner.toString(), os.lastError(), port::toWin32);
+            throw WinErrors.error(OP_CREATE_PACKET, null, 0, owner.toString(), os.lastError());
         }
         return packet;
     }
@@ -221,7 +221,7 @@ final class Waits {
     }
 
     NativeException associateFailed(long packet, Signalled owner, int status) {
-        return WinErrors.ntStatus(OP_ASSOCIATE, "handle", packet, owner.toString(), status, port::toWin32);
+        return WinErrors.error(OP_ASSOCIATE, "handle", packet, owner.toString(), status);
     }
 
     /** Queues the packet of {@code key} by hand: a process that had exited before it was watched. */

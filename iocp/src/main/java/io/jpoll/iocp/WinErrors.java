@@ -124,18 +124,11 @@ final class WinErrors {
     }
 
     /**
-     * A failed NT call, with the caller's mapping for a status the table lacks.
-     *
-     * @deprecated {@link #error} covers NTSTATUS; kept only until the callers written before it move
+     * The NTSTATUS case of {@link #error}, with the mapping to a Win32 error for a status the table
+     * lacks given by the caller: {@link #error} passes RtlNtStatusToDosError, a test its own.
      */
-    @Deprecated
-    static NativeException ntStatus(String operation, String handleLabel, long handle, String detail,
-                                    int status, IntUnaryOperator toWin32) {
-        return nt(operation, handleLabel, handle, detail, status, toWin32);
-    }
-
-    private static NativeException nt(String operation, String handleLabel, long handle, String detail,
-                                      int status, IntUnaryOperator toWin32) {
+    static NativeException nt(String operation, String handleLabel, long handle, String detail,
+                               int status, IntUnaryOperator toWin32) {
         String[] e = NT.get(status);
         String text;
         if (e != null) {
@@ -145,16 +138,5 @@ final class WinErrors {
             text = win32 < 0 ? "no description in jpoll's table" : "maps to " + win32Name(win32) + ": " + win32Text(win32);
         }
         return new NativeException(operation, handleLabel, handle, detail, status, ntStatusName(status), text);
-    }
-
-    /**
-     * A failed Win32 or Winsock call.
-     *
-     * @deprecated {@link #error} covers Win32 and Winsock errors; kept only until the callers
-     *             written before it move
-     */
-    @Deprecated
-    static NativeException win32(String operation, String handleLabel, long handle, String detail, int error) {
-        return error(operation, handleLabel, handle, detail, error);
     }
 }

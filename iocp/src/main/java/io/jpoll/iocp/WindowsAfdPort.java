@@ -161,11 +161,6 @@ final class WindowsAfdPort implements AfdPort {
     }
 
     @Override
-    public int toWin32(int ntStatus) {
-        return Ntdll.RtlNtStatusToDosError(ntStatus);
-    }
-
-    @Override
     public void close() {
         Kernel32.CloseHandle(port);
     }

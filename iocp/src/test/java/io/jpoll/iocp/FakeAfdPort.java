@@ -558,11 +558,6 @@ final class FakeAfdPort implements AfdPort {
     }
 
     @Override
-    public int toWin32(int ntStatus) {
-        return 1168;
-    }
-
-    @Override
     public synchronized void close() {
         portClosed = true;
     }

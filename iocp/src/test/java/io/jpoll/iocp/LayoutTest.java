@@ -327,11 +327,6 @@ class LayoutTest {
         }
 
         @Override
-        public int toWin32(int ntStatus) {
-            throw new AssertionError("toWin32");
-        }
-
-        @Override
         public WaitPort waits() {
             throw new AssertionError("waits");
         }

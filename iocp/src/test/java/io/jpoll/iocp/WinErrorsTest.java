@@ -54,9 +54,9 @@ class WinErrorsTest {
     }
 
     @Test
-    @SuppressWarnings("deprecation") // the mapping is the same one error() uses on Windows
     void unknownNtStatusIsDescribedByItsWin32Error() {
-        NativeException e = WinErrors.ntStatus("NtCreateFile(\\Device\\Afd\\Jpoll)", null, 0, null, 0xC0000427,
+        // The mapping stands in for RtlNtStatusToDosError, which error() passes on Windows.
+        NativeException e = WinErrors.nt("NtCreateFile(\\Device\\Afd\\Jpoll)", null, 0, null, 0xC0000427,
                 s -> s == 0xC0000427 ? 10038 : 0);
         assertEquals("NtCreateFile(\\Device\\Afd\\Jpoll): NTSTATUS 0xC0000427 (maps to WSAENOTSOCK: An operation"
                 + " was attempted on something that is not a socket)", e.getMessage());
