@@ -72,6 +72,14 @@ final class EpollSelector implements Selector {
     private final Consumer<CtlRecord> freeRecord = CtlRecord::free;
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
+    /**
+     * The timers' inner epoll set, made at the first timer under this selector's lock; null until
+     * then. Its record here is told apart as the nudge's is, by EPOLLRDNORM, and from the nudge
+     * by its data, {@link EpollTimers#DATA}.
+     */
+    private volatile EpollTimers timers;
+    /** The processes watched, through descriptors this selector owns, with the user's tokens. */
+    private final EpollProcesses processes;
 
     /**
      * A test's stand-in for a kernel that has run out of epoll watches (ENOSPC at
@@ -114,6 +122,7 @@ final class EpollSelector implements Selector {
         this.one = new Memory(8);
         one.setLong(0, 1);
         this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(calls, ep);
+        this.processes = new EpollProcesses(calls, this::ctl);
     }
 
     boolean nanosecondTimeouts() {
@@ -188,8 +197,8 @@ final class EpollSelector implements Selector {
         try {
             buffer.ensure(batch);
             int n = waitRetryingSignals(buffer, batch, timeoutNanos);
-            if (n > 0 && !closing) {
-                decode(buffer, n, sink);
+            if (n > 0 && !closing && decode(buffer, n, sink)) {
+                timers.drain(buffer, sink);
             }
         } finally {
             buffers.giveOrFree(buffer, freeBuffer);
@@ -223,13 +232,21 @@ final class EpollSelector implements Selector {
         return calls.epollWait(epfd, buffer.address(), max, Timeouts.millisRoundedUp(nanos, MAX_MILLIS));
     }
 
-    private static void decode(EpollBuffer buffer, int n, EventSink sink) {
+    /**
+     * Adds the records' events to the sink; true if the timers' inner set was among them, which
+     * the caller then drains into the room left (at least one slot: that record took none).
+     */
+    private static boolean decode(EpollBuffer buffer, int n, EventSink sink) {
+        boolean timersReady = false;
         for (int i = 0; i < n; i++) {
             int events = buffer.events(i);
             if ((events & EpollFlags.EPOLLRDNORM) == 0) {
                 sink.add(buffer.data(i), EpollFlags.toReadiness(events));
+            } else if (buffer.data(i) == EpollTimers.DATA) {
+                timersReady = true;
             }
         }
+        return timersReady;
     }
 
     @Override
@@ -244,6 +261,58 @@ final class EpollSelector implements Selector {
             throw Errno.error("epoll_ctl(ADD)", "fd", fd, "(waker token=" + token + ")", errno);
         }
         return new EventFdWaker(fd, calls);
+    }
+
+    @Override
+    public io.jpoll.spi.TimerHandle newTimer(long token) throws IOException {
+        CtlRecord record = new CtlRecord();
+        try {
+            return timers().add(token, record);
+        } finally {
+            record.free();
+        }
+    }
+
+    /** The timers' inner set, made and added to this set at the first call. */
+    private synchronized EpollTimers timers() throws IOException {
+        EpollTimers t = timers;
+        if (t != null) {
+            return t;
+        }
+        int inner = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
+        if (inner < 0) {
+            throw Errno.exception("epoll_create1", -1, "(timers of " + this + ")", -inner);
+        }
+        // IN as well as RDNORM: a nested epoll wakes its watchers with the key EPOLLIN alone, which
+        // a record asking for RDNORM alone would ignore (ep_poll_callback), missing every expiry.
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, inner, EpollFlags.EPOLLIN | EpollFlags.EPOLLRDNORM, EpollTimers.DATA);
+        if (errno != 0) {
+            calls.close(inner);
+            throw Errno.exception("epoll_ctl(ADD)", inner, "(timers of " + this + ")", errno);
+        }
+        timers = t = new EpollTimers(calls, layout, inner);
+        return t;
+    }
+
+    @Override
+    public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        processes.register(process, token, interests);
+    }
+
+    @Override
+    public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        processes.reregister(process, token, interests);
+    }
+
+    @Override
+    public void deregisterProcess(ProcessHandle process) throws IOException {
+        processes.deregister(process);
+    }
+
+    /** The epoll fd: readable while a record is ready, including the interrupt nudge's. */
+    @Override
+    public java.util.OptionalInt descriptor() {
+        return java.util.OptionalInt.of(epfd);
     }
 
     @Override
@@ -276,6 +345,10 @@ final class EpollSelector implements Selector {
     public void close() {
         nudge.close();
         calls.close(interruptFd);
+        processes.close();
+        if (timers != null) {
+            calls.close(timers.fd());
+        }
         calls.close(epfd);
         buffers.drain(freeBuffer);
         ctlRecords.drain(freeRecord);

@@ -13,6 +13,8 @@ final class Errno {
     static final int EAGAIN = 11;
     static final int EEXIST = 17;
     static final int ENOSPC = 28;
+    static final int ENOSYS = 38;
+    static final int ESRCH = 3;
 
     private static final String[] NAMES = new String[134];
 
