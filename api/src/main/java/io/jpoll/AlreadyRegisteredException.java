@@ -20,16 +20,4 @@ public class AlreadyRegisteredException extends IOException {
         super(RegistrationMessage.format(operation, handleLabel, handle, true, token,
                 "already registered with this Poll", detail));
     }
-
-    /**
-     * Creates the exception with a message written by the caller.
-     *
-     * @param message what was registered, or not, and where
-     * @deprecated the backends use {@link #AlreadyRegisteredException(String, String, long, long, String)},
-     *             which gives every backend's message the same shape; this one goes once none calls it
-     */
-    @Deprecated(forRemoval = true)
-    public AlreadyRegisteredException(String message) {
-        super(message);
-    }
 }

@@ -35,16 +35,4 @@ public class NotRegisteredException extends IOException {
         super(RegistrationMessage.format(operation, handleLabel, handle, false, 0L,
                 "not registered with this Poll", detail));
     }
-
-    /**
-     * Creates the exception with a message written by the caller.
-     *
-     * @param message what was registered, or not, and where
-     * @deprecated the backends use the constructors that take the operation, handle and token,
-     *             which give every backend's message the same shape; this one goes once none calls it
-     */
-    @Deprecated(forRemoval = true)
-    public NotRegisteredException(String message) {
-        super(message);
-    }
 }

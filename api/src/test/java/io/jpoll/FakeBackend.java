@@ -331,7 +331,7 @@ public class FakeBackend implements Backend {
             check();
             calls.add("registerProcess " + process.pid() + " " + token + " " + interests);
             if (processes.putIfAbsent(process.pid(), token) != null) {
-                throw new AlreadyRegisteredException("fake: process " + process.pid());
+                throw new AlreadyRegisteredException("Registry.register", "pid", process.pid(), token, "fake");
             }
         }
 
@@ -340,7 +340,7 @@ public class FakeBackend implements Backend {
             check();
             calls.add("reregisterProcess " + process.pid() + " " + token + " " + interests);
             if (processes.replace(process.pid(), token) == null) {
-                throw new NotRegisteredException("fake: process " + process.pid());
+                throw new NotRegisteredException("Registry.reregister", "pid", process.pid(), token, "fake");
             }
         }
 
@@ -349,7 +349,7 @@ public class FakeBackend implements Backend {
             check();
             calls.add("deregisterProcess " + process.pid());
             if (processes.remove(process.pid()) == null) {
-                throw new NotRegisteredException("fake: process " + process.pid());
+                throw new NotRegisteredException("Registry.deregister", "pid", process.pid(), "fake");
             }
         }
 

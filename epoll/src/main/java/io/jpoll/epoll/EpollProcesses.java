@@ -48,14 +48,13 @@ final class EpollProcesses {
     synchronized void register(ProcessHandle process, long token, Interests interests) throws IOException {
         long pid = process.pid();
         if (fds.containsKey(pid)) {
-            throw new AlreadyRegisteredException("Registry.register process " + pid + " token=" + token
-                    + ": already registered with this Poll");
+            throw new AlreadyRegisteredException("Registry.register", "pid", pid, token, null);
         }
         int fd = open(process, token);
         int errno = registrar.ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.toEpoll(interests), token);
         if (errno != 0) {
             calls.close(fd);
-            throw Errno.exception("epoll_ctl(ADD)", fd, "(process " + pid + " token=" + token
+            throw Errno.error("epoll_ctl(ADD)", "fd", fd, "(process " + pid + " token=" + token
                     + " interests=" + interests + ")", errno);
         }
         fds.put(pid, fd);
@@ -64,12 +63,11 @@ final class EpollProcesses {
     synchronized void reregister(ProcessHandle process, long token, Interests interests) throws IOException {
         Integer fd = fds.get(process.pid());
         if (fd == null) {
-            throw new NotRegisteredException("Registry.reregister process " + process.pid() + " token=" + token
-                    + ": not registered with this Poll");
+            throw new NotRegisteredException("Registry.reregister", "pid", process.pid(), token, null);
         }
         int errno = registrar.ctl(EpollFlags.EPOLL_CTL_MOD, fd, EpollFlags.toEpoll(interests), token);
         if (errno != 0) {
-            throw Errno.exception("epoll_ctl(MOD)", fd, "(process " + process.pid() + " token=" + token
+            throw Errno.error("epoll_ctl(MOD)", "fd", fd, "(process " + process.pid() + " token=" + token
                     + " interests=" + interests + ")", errno);
         }
     }
@@ -77,14 +75,13 @@ final class EpollProcesses {
     synchronized void deregister(ProcessHandle process) throws IOException {
         Integer fd = fds.remove(process.pid());
         if (fd == null) {
-            throw new NotRegisteredException("Registry.deregister process " + process.pid()
-                    + ": not registered with this Poll");
+            throw new NotRegisteredException("Registry.deregister", "pid", process.pid(), null);
         }
         // The DEL takes the registration out before close returns, whatever else holds the fd.
         int errno = registrar.ctl(EpollFlags.EPOLL_CTL_DEL, fd, 0, 0);
         calls.close(fd);
         if (errno != 0) {
-            throw Errno.exception("epoll_ctl(DEL)", fd, "(process " + process.pid() + ")", errno);
+            throw Errno.error("epoll_ctl(DEL)", "fd", fd, "(process " + process.pid() + ")", errno);
         }
     }
 
@@ -121,7 +118,7 @@ final class EpollProcesses {
     private int exited(long pid, long token) throws IOException {
         int fd = calls.eventfd(1, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
         if (fd < 0) {
-            throw Errno.exception("eventfd", -1, "(exit of process " + pid + " token=" + token + ")", -fd);
+            throw Errno.error("eventfd", null, -1, "(exit of process " + pid + " token=" + token + ")", -fd);
         }
         return fd;
     }

@@ -281,14 +281,14 @@ final class EpollSelector implements Selector {
         }
         int inner = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
         if (inner < 0) {
-            throw Errno.exception("epoll_create1", -1, "(timers of " + this + ")", -inner);
+            throw Errno.error("epoll_create1", null, -1, "(timers of " + this + ")", -inner);
         }
         // IN as well as RDNORM: a nested epoll wakes its watchers with the key EPOLLIN alone, which
         // a record asking for RDNORM alone would ignore (ep_poll_callback), missing every expiry.
         int errno = ctl(EpollFlags.EPOLL_CTL_ADD, inner, EpollFlags.EPOLLIN | EpollFlags.EPOLLRDNORM, EpollTimers.DATA);
         if (errno != 0) {
             calls.close(inner);
-            throw Errno.exception("epoll_ctl(ADD)", inner, "(timers of " + this + ")", errno);
+            throw Errno.error("epoll_ctl(ADD)", "fd", inner, "(timers of " + this + ")", errno);
         }
         timers = t = new EpollTimers(calls, layout, inner);
         return t;

@@ -56,7 +56,7 @@ final class EpollTimer implements TimerHandle {
         view.putLong(VALUE + 8, valueNanos % NANOS);
         int r = calls.timerfdSettime(fd, 0, address, 0);
         if (r < 0) {
-            throw Errno.exception("timerfd_settime", fd, "(timer token=" + token + " " + what
+            throw Errno.error("timerfd_settime", "fd", fd, "(timer token=" + token + " " + what
                     + " delay=" + valueNanos + "ns period=" + intervalNanos + "ns)", -r);
         }
     }

@@ -70,7 +70,7 @@ final class EpollTimers {
     EpollTimer add(long token, CtlRecord record) throws IOException {
         int fd = calls.timerfdCreate(EpollFlags.CLOCK_MONOTONIC, EpollFlags.TFD_CLOEXEC | EpollFlags.TFD_NONBLOCK);
         if (fd < 0) {
-            throw Errno.exception("timerfd_create", -1, "(timer token=" + token + ")", -fd);
+            throw Errno.error("timerfd_create", null, -1, "(timer token=" + token + ")", -fd);
         }
         long stamp = lock.writeLock();
         try {
@@ -83,7 +83,7 @@ final class EpollTimers {
             if (errno != 0) {
                 release(slot);
                 calls.close(fd);
-                throw Errno.exception("epoll_ctl(ADD)", fd, "(timer token=" + token + ")", errno);
+                throw Errno.error("epoll_ctl(ADD)", "fd", fd, "(timer token=" + token + ")", errno);
             }
             EpollTimer timer = new EpollTimer(this, calls, fd, slot, token);
             slots[slot] = timer;
@@ -129,7 +129,7 @@ final class EpollTimers {
             int n = calls.epollWait(epfd, buffer.address(), max, 0);
             if (n < 0) {
                 // A zero timeout never sleeps, so EINTR cannot come; anything else is a bug here.
-                throw Errno.exception("epoll_wait", epfd, "(timers)", -n);
+                throw Errno.error("epoll_wait", "fd", epfd, "(timers)", -n);
             }
             EpollTimer[] table = slots;
             long target = buffer.scratch();

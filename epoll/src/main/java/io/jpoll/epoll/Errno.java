@@ -76,12 +76,4 @@ final class Errno {
     static NativeException error(String operation, String handleLabel, long handle, String detail, int code) {
         return new NativeException(operation, handleLabel, handle, detail, code, name(code), describe(code));
     }
-
-    /**
-     * The shorthand of {@link #error} for a descriptor, or none when {@code fd < 0}, kept for the
-     * callers written before {@link #error}; new code calls {@link #error}.
-     */
-    static NativeException exception(String operation, int fd, String detail, int errno) {
-        return error(operation, fd >= 0 ? "fd" : null, fd, detail, errno);
-    }
 }

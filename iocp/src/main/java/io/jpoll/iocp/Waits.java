@@ -98,8 +98,8 @@ final class Waits {
             checkAvailable("Registry.register process " + pid + " token=" + token);
             ProcessWatch old = processes.get(pid);
             if (old != null) {
-                throw new AlreadyRegisteredException("Registry.register process " + pid + " token=" + token
-                        + ": already registered with this Poll (token=" + old.token() + ")");
+                throw new AlreadyRegisteredException("Registry.register", "pid", pid, token,
+                        "token=" + old.token());
             }
             ProcessWatch w = new ProcessWatch(this, pid, token, interests, open(process, token));
             try {
@@ -145,8 +145,7 @@ final class Waits {
         synchronized (lock) {
             ProcessWatch w = processes.get(process.pid());
             if (w == null) {
-                throw new NotRegisteredException("Registry.reregister process " + process.pid() + " token=" + token
-                        + ": not registered with this Poll");
+                throw new NotRegisteredException("Registry.reregister", "pid", process.pid(), token, null);
             }
             w.rearm(token, interests);
         }
@@ -156,8 +155,7 @@ final class Waits {
         synchronized (lock) {
             ProcessWatch w = processes.remove(process.pid());
             if (w == null) {
-                throw new NotRegisteredException("Registry.deregister process " + process.pid()
-                        + ": not registered with this Poll");
+                throw new NotRegisteredException("Registry.deregister", "pid", process.pid(), null);
             }
             w.release();
         }

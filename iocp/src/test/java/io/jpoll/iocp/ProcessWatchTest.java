@@ -192,7 +192,7 @@ class ProcessWatchTest {
         selector.registerProcess(p, 14, Interests.READABLE);
         AlreadyRegisteredException twice = assertThrows(AlreadyRegisteredException.class,
                 () -> selector.registerProcess(p, 15, Interests.READABLE));
-        assertEquals("Registry.register process 4242 token=15: already registered with this Poll (token=14)",
+        assertEquals("Registry.register pid=4242 token=15: already registered with this Poll (token=14)",
                 twice.getMessage());
         assertEquals(2, os.openHandles(), "the refused register opened nothing");
         os.spawn(PID + 4);
