@@ -30,6 +30,9 @@ final class ChildLoop {
     private final Map<Long, ByteBuffer> toWrite = new HashMap<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private int readableEvents;
+    private ProcessHandle watched;
+    private long exitToken;
+    private int exitEvents;
 
     ChildLoop(Poll poll) {
         this.poll = poll;
@@ -49,14 +52,23 @@ final class ChildLoop {
         return this;
     }
 
+    /** Also waits for the process's exit event, registered under {@code token}. */
+    ChildLoop exit(ProcessHandle process, long token) throws IOException {
+        poll.registry().register(Source.process(process), token, Interests.READABLE);
+        watched = process;
+        exitToken = token;
+        return this;
+    }
+
     /** Polls until every input is written and closed and every output has ended, or fails at the limit. */
     ChildLoop run(Duration limit) throws IOException {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (!readers.isEmpty() || !writers.isEmpty()) {
+        while (!readers.isEmpty() || !writers.isEmpty() || watched != null && exitEvents == 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 fail("after " + limit.toMillis() + " ms, still open: outputs " + readers.keySet() + ", inputs "
-                        + writers.keySet() + "; read so far " + sizes());
+                        + writers.keySet() + (watched != null && exitEvents == 0 ? ", no exit event" : "")
+                        + "; read so far " + sizes());
             }
             int n = poll.poll(events, Duration.ofNanos(left));
             for (int i = 0; i < n; i++) {
@@ -66,6 +78,10 @@ final class ChildLoop {
                     readSome(token);
                 } else if (writers.containsKey(token)) {
                     writeSome(token);
+                } else if (watched != null && token == exitToken) {
+                    if (exitEvents++ == 0) {
+                        poll.registry().deregister(Source.process(watched));
+                    }
                 }
             }
         }
@@ -95,6 +111,11 @@ final class ChildLoop {
             to.close(); // the child's end of input
             writers.remove(token);
         }
+    }
+
+    /** How many exit events came: exactly one is right (ONESHOT, then deregistered). */
+    int exitEvents() {
+        return exitEvents;
     }
 
     byte[] bytes(long token) {

@@ -31,6 +31,7 @@ class ChildStdioTest extends PollFixture {
     private static final long IN = 0x1_0000_0000L;
     private static final long OUT = -2L;
     private static final long ERR = Long.MIN_VALUE + 3;
+    private static final long EXIT = Long.MAX_VALUE;
     private static final Duration LIMIT = Duration.ofSeconds(8);
 
     private ChildPipes start(Stdio first, Stdio... more) throws IOException {
@@ -56,6 +57,34 @@ class ChildStdioTest extends PollFixture {
         ChildLoop loop = new ChildLoop(poll).read(child.stdout(), OUT).run(LIMIT);
         assertEquals("line one\nline two\n", loop.ascii(OUT));
         assertEquals(0, exit(child));
+    }
+
+    @Test
+    @DisplayName("child stdio: stdout to end of stream together with the exit event, both in one loop")
+    void endOfStreamAndExit() throws Exception {
+        ChildPipes child = sh("printf 'before exit'; exit 7").start(Stdio.STDOUT, Stdio.STDERR);
+        ChildLoop loop = new ChildLoop(poll).read(child.stdout(), OUT).read(child.stderr(), ERR)
+                .exit(child.process().toHandle(), EXIT).run(LIMIT);
+        assertEquals("before exit", loop.ascii(OUT));
+        assertEquals("", loop.ascii(ERR));
+        assertEquals(1, loop.exitEvents());
+        assertEquals(7, exit(child));
+    }
+
+    @Test
+    @DisplayName("child stdio: the exit event comes while a grandchild still holds stdout open; the end comes with it")
+    void exitBeforeEndOfStream() throws Exception {
+        // The shell exits at once; the subshell keeps its stdout until it has read its input. A
+        // background list's stdin is /dev/null, so the pipe goes to it as fd 3.
+        ChildPipes child = sh("exec 3<&0; (read x <&3; printf \"late %s\" \"$x\") &").start(Stdio.STDIN, Stdio.STDOUT);
+        ChildLoop waitExit = new ChildLoop(poll).exit(child.process().toHandle(), EXIT).run(LIMIT);
+        assertEquals(1, waitExit.exitEvents());
+        assertEquals(0, exit(child));
+        // The stdout has not ended: the grandchild holds it, waiting for its input.
+        assertEquals(0, child.stdout().read(ByteBuffer.allocate(8)));
+        ChildLoop rest = new ChildLoop(poll).write(child.stdin(), IN, "x\n".getBytes(StandardCharsets.US_ASCII))
+                .read(child.stdout(), OUT).run(LIMIT);
+        assertEquals("late x", rest.ascii(OUT));
     }
 
     @Test
