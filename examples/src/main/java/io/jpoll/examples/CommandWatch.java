@@ -65,9 +65,9 @@ final class CommandWatch {
     }
 
     Result run(ProcessBuilder command) throws IOException, InterruptedException {
-        start = System.nanoTime();
         try (Poll poll = Poll.open();
              ChildPipes child = ChildPipes.start(command, ChildPipes.Stdio.STDOUT, ChildPipes.Stdio.STDERR)) {
+            start = System.nanoTime(); // times from the child's start, not from the JVM's first Poll
             Process process = child.process();
             say("started pid " + process.pid() + ": " + String.join(" ", command.command()));
             Lines stdout = new Lines("out", child.stdout());
