@@ -26,6 +26,9 @@ public final class Main {
             case "stdin":
                 StdinReader.main(rest);
                 break;
+            case "timers":
+                Timers.main(rest);
+                break;
             case "doctor":
                 Doctor.main(rest);
                 break;
@@ -38,6 +41,8 @@ public final class Main {
                         + "  http [port]             HTTP/1.1 keep-alive hello server (default port 8080), fit for wrk,\n"
                         + "                          run after run\n"
                         + "  stdin                   prints standard input line by line as the Poll reports it (Unix)\n"
+                        + "  timers [s [command...]] runs a command (default: a demo script) with a deadline of s seconds\n"
+                        + "                          (default 4): its output, ticks, silence and exit as events (Unix)\n"
                         + "  doctor                  OS, backend, triggers, JNA version, and a self-check\n"
                         + "Port 0 picks a free port; the servers print the one they listen on.");
                 System.exit(name.isEmpty() ? 0 : 2);
