@@ -31,7 +31,9 @@ import java.nio.ByteBuffer;
  *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
  *   <li>EVFILT_USER with ident {@link #KICK_IDENT}: {@link ClosedWrites} has news (not reported);</li>
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
- *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector).</li>
+ *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector);</li>
+ *   <li>EVFILT_TIMER: a timer's expiries, reported with their count by {@link Timers} (idents are
+ *       timer numbers of their own: the kernel keys knotes by ident and filter).</li>
  * </ul>
  */
 final class EventDecoder {
@@ -51,11 +53,18 @@ final class EventDecoder {
     private final KeventLayout layout;
     private final KqueueConstants c;
     private final Registrations registrations;
+    /** Null where the selector has no timers (decoder tests). */
+    private final Timers timers;
 
     EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations) {
+        this(layout, constants, registrations, null);
+    }
+
+    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations, Timers timers) {
         this.layout = layout;
         this.c = constants;
         this.registrations = registrations;
+        this.timers = timers;
     }
 
     /**
@@ -81,6 +90,12 @@ final class EventDecoder {
                     signals |= KICKED;
                 } else {
                     sink.add(udata, EventSink.READABLE);
+                }
+                continue;
+            }
+            if (filter == c.evfiltTimer) {
+                if (timers != null) {
+                    timers.report(layout.ident(records, i), udata, layout.data(records, i), sink);
                 }
                 continue;
             }

@@ -8,9 +8,11 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +37,8 @@ final class KqueueSelector implements Selector {
     private static final int LIBKQUEUE_FILTER = -12;
     private static final int LIBKQUEUE_NOTE_VERSION = 0x0001;
     private static final long LIBKQUEUE_2_7 = 0x02070000L;
+    /** The first libkqueue that answers NOTE_VERSION; older ones get timers in milliseconds. */
+    private static final long LIBKQUEUE_2_6 = 0x02060000L;
 
     /** Linux errno values, for the libkqueue-only translation in {@link #addErrno}. */
     private static final int EBADF = 9;
@@ -56,6 +60,7 @@ final class KqueueSelector implements Selector {
     /** Whether the {@link EventDecoder#KICK_IDENT} knote exists; under the lock. */
     private boolean kickAdded;
     private final EventDecoder decoder;
+    private final Timers timers;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
     private final BufferPool<ChangeBatch> changeBatches = new BufferPool<>(POOLED_BUFFERS);
     private final Object lock = new Object();
@@ -81,7 +86,8 @@ final class KqueueSelector implements Selector {
         this.pipe = pipe;
         this.pipeInterrupt = pipe != null;
         this.handoff = pipe != null && waitHoldsLock ? new ChangeHandoff(pipe) : null;
-        this.decoder = new EventDecoder(layout, c, registrations);
+        this.timers = new Timers(profile, this::replaceTimer);
+        this.decoder = new EventDecoder(layout, c, registrations, timers);
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
@@ -101,8 +107,12 @@ final class KqueueSelector implements Selector {
                 throw error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, kernel.errno());
             }
             selector = new KqueueSelector(profile, kernel, kq, null, false);
-            boolean waitHoldsLock = profile == KqueueProfile.LIBKQUEUE
-                    && selector.libkqueueVersion() < LIBKQUEUE_2_7;
+            long version = profile == KqueueProfile.LIBKQUEUE ? selector.libkqueueVersion() : 0;
+            boolean waitHoldsLock = profile == KqueueProfile.LIBKQUEUE && version < LIBKQUEUE_2_7;
+            boolean msTimers = profile == KqueueProfile.LIBKQUEUE && version < LIBKQUEUE_2_6;
+            if (msTimers) {
+                selector.timers.milliseconds();
+            }
             if (selector.wantsUserFilter(waitHoldsLock) && selector.addInterruptFilter()) {
                 return selector;
             }
@@ -110,6 +120,9 @@ final class KqueueSelector implements Selector {
             selector.freeBuffers();
             pipe = WakePipe.open(profile, kernel);
             selector = new KqueueSelector(profile, kernel, kq, pipe, waitHoldsLock);
+            if (msTimers) {
+                selector.timers.milliseconds();
+            }
             selector.requireDispatch(pipe.writeFd(), profile.constants.evfiltWrite);
             selector.addWakePipe(pipe);
             return selector;
@@ -698,6 +711,53 @@ final class KqueueSelector implements Selector {
         }
     }
 
+    @Override
+    public TimerHandle newTimer(long token) {
+        return timers.add(token);
+    }
+
+    /** {@link Timers.Changes}: one kevent() call with a delete and / or an add of a timer knote. */
+    private int replaceTimer(long ident, boolean delete, int addFlags, int fflags, long data, long udata) {
+        ChangeBatch b = takeChanges();
+        try {
+            if (delete) {
+                b.add(ident, c.evfiltTimer, c.evDelete | c.evReceipt, 0, 0L);
+            }
+            if (addFlags != 0) {
+                b.add(ident, c.evfiltTimer, addFlags, fflags, data, udata);
+            }
+            int r = submitThroughHandoff(b);
+            if (r < 0) {
+                int err = kernel.errno();
+                if (err != KqueueProfile.EINTR) {
+                    return err;
+                }
+            }
+            for (int i = 0; i < b.count(); i++) {
+                int e = b.error(i, c);
+                boolean missing = e == KqueueProfile.ENOENT && (b.flags(i) & c.evDelete) != 0;
+                if (e != 0 && !missing) {
+                    return e;
+                }
+            }
+            return 0;
+        } finally {
+            giveChanges(b);
+        }
+    }
+
+    /**
+     * The kqueue's own descriptor, which the BSD kernels and xnu make readable while events are
+     * pending (kqueue's own EVFILT_READ / poll support). None over libkqueue: the descriptor its
+     * kqueue() returns is the write end of a pipe that only tells its monitor thread of a close
+     * (linux/platform.c, {@code kq_id = pipefd[1]}), never readable, and the epoll descriptor
+     * behind it is not exposed.
+     */
+    @Override
+    public OptionalInt descriptor() {
+        return profile == KqueueProfile.LIBKQUEUE ? OptionalInt.empty() : OptionalInt.of(kq);
+    }
+
     /** Triggers the EVFILT_USER knote {@code ident}; its errno or 0. No EV_ADD: never revives a deleted knote. */
     private int trigger(long ident, long udata) {
         ChangeBatch b = takeChanges();
@@ -782,23 +842,26 @@ final class KqueueSelector implements Selector {
 
     /** Submits a batch whose receipts the caller inspects; throws if the call as a whole failed. */
     private void checkedSubmit(ChangeBatch b, int fd, long token) throws NativeException {
-        int r;
-        if (handoff == null) {
-            r = b.submit(kq);
-        } else {
-            handoff.announce();
-            try {
-                r = b.submit(kq);
-            } finally {
-                handoff.done();
-            }
-        }
+        int r = submitThroughHandoff(b);
         if (r < 0) {
             int err = kernel.errno();
             if (err != KqueueProfile.EINTR) {
                 String op = c.operation(b.flags(0), 0);
                 throw error(profile, op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
+        }
+    }
+
+    /** Submits a batch, first letting it past a waiting poller where {@link ChangeHandoff} must. */
+    private int submitThroughHandoff(ChangeBatch b) {
+        if (handoff == null) {
+            return b.submit(kq);
+        }
+        handoff.announce();
+        try {
+            return b.submit(kq);
+        } finally {
+            handoff.done();
         }
     }
 
