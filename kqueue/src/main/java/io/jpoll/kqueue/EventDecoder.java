@@ -33,7 +33,9 @@ import java.nio.ByteBuffer;
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
  *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector);</li>
  *   <li>EVFILT_TIMER: a timer's expiries, reported with their count by {@link Timers} (idents are
- *       timer numbers of their own: the kernel keys knotes by ident and filter).</li>
+ *       timer numbers of their own: the kernel keys knotes by ident and filter);</li>
+ *   <li>EVFILT_PROC, or a udata with the sign bit ({@link Processes#TAG}) other than the pipe's:
+ *       a watched process exited (reported by {@link Processes}).</li>
  * </ul>
  */
 final class EventDecoder {
@@ -53,18 +55,21 @@ final class EventDecoder {
     private final KeventLayout layout;
     private final KqueueConstants c;
     private final Registrations registrations;
-    /** Null where the selector has no timers (decoder tests). */
+    /** Null where the selector has no timers or processes (decoder tests). */
     private final Timers timers;
+    private final Processes processes;
 
     EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations) {
-        this(layout, constants, registrations, null);
+        this(layout, constants, registrations, null, null);
     }
 
-    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations, Timers timers) {
+    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations, Timers timers,
+                 Processes processes) {
         this.layout = layout;
         this.c = constants;
         this.registrations = registrations;
         this.timers = timers;
+        this.processes = processes;
     }
 
     /**
@@ -96,6 +101,12 @@ final class EventDecoder {
             if (filter == c.evfiltTimer) {
                 if (timers != null) {
                     timers.report(layout.ident(records, i), udata, layout.data(records, i), sink);
+                }
+                continue;
+            }
+            if (filter == c.evfiltProc || (udata < 0 && udata != PIPE_UDATA)) {
+                if (processes != null) {
+                    processes.record(udata & ~Processes.TAG, sink, merge);
                 }
                 continue;
             }

@@ -61,6 +61,7 @@ final class KqueueSelector implements Selector {
     private boolean kickAdded;
     private final EventDecoder decoder;
     private final Timers timers;
+    private final Processes processes;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
     private final BufferPool<ChangeBatch> changeBatches = new BufferPool<>(POOLED_BUFFERS);
     private final Object lock = new Object();
@@ -87,7 +88,9 @@ final class KqueueSelector implements Selector {
         this.pipeInterrupt = pipe != null;
         this.handoff = pipe != null && waitHoldsLock ? new ChangeHandoff(pipe) : null;
         this.timers = new Timers(profile, this::replaceTimer);
-        this.decoder = new EventDecoder(layout, c, registrations, timers);
+        this.processes = new Processes(profile, new ProcessHost(), kernel,
+                kernel instanceof Pidfds ? (Pidfds) kernel : Pidfds.NATIVE);
+        this.decoder = new EventDecoder(layout, c, registrations, timers, processes);
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
@@ -582,7 +585,11 @@ final class KqueueSelector implements Selector {
                 merge.reset();
                 int wanted = Math.min(sink.remaining(), buffer.capacity());
                 long wait = remaining;
-                if (!closedWrites.isEmpty() && closedWrites.report(decoder, sink, merge, wanted) > 0) {
+                int known = closedWrites.isEmpty() ? 0 : closedWrites.report(decoder, sink, merge, wanted);
+                if (!processes.noExits()) {
+                    known += processes.report(sink, merge, Math.min(sink.remaining(), buffer.capacity() - merge.size()));
+                }
+                if (known > 0) {
                     wait = 0; // events to return already: only collect what else is ready
                     wanted = Math.min(sink.remaining(), buffer.capacity() - merge.size());
                     if (wanted == 0) {
@@ -712,6 +719,53 @@ final class KqueueSelector implements Selector {
     }
 
     @Override
+    public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            processes.register(process, token, interests);
+        }
+    }
+
+    @Override
+    public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            processes.reregister(process, token, interests);
+        }
+    }
+
+    @Override
+    public void deregisterProcess(ProcessHandle process) throws IOException {
+        synchronized (lock) {
+            processes.deregister(process);
+        }
+    }
+
+    /** {@link Processes.Host}: single changes, and the kick, under the lock. */
+    private final class ProcessHost implements Processes.Host {
+        @Override
+        public int change(long ident, int filter, int flags, int fflags, long udata) {
+            ChangeBatch b = takeChanges();
+            try {
+                b.add(ident, filter, flags, fflags, udata);
+                int r = submitThroughHandoff(b);
+                if (r < 0) {
+                    int err = kernel.errno();
+                    if (err != KqueueProfile.EINTR) {
+                        return err;
+                    }
+                }
+                return b.error(0, c);
+            } finally {
+                giveChanges(b);
+            }
+        }
+
+        @Override
+        public void kick() throws IOException {
+            KqueueSelector.this.kick();
+        }
+    }
+
+    @Override
     public TimerHandle newTimer(long token) {
         return timers.add(token);
     }
@@ -804,6 +858,9 @@ final class KqueueSelector implements Selector {
         // libkqueue frees the kqueue's own descriptors later, on its monitor thread: wait for
         // that, so none of them is still open (and then closed under a new owner) after close().
         kernel.drainPendingClose();
+        // After the kqueue: libkqueue keeps knotes of closed descriptors, so its pidfd knotes
+        // are gone only with the kqueue.
+        processes.close();
         WakePipe p = pipe;
         if (p != null) {
             p.close();
