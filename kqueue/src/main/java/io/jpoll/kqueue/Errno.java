@@ -1,10 +1,14 @@
 package io.jpoll.kqueue;
 
+import io.jpoll.NativeException;
+
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Symbolic names and texts of errno values on one OS, for exception messages.
+ * The kqueue backend's errors: the errno numbers it branches on, the symbolic names and texts of
+ * errno values on one OS, and the one factory of its {@link NativeException}s. No other class
+ * holds an errno number.
  *
  * <p>Numbers 1 to 34 come from V7 Unix and agree everywhere except 11 (EDEADLK on the BSDs, EAGAIN
  * on Linux); above 34 every family numbers on its own (EAGAIN is 35 on the BSDs and macOS, 11 on
@@ -13,6 +17,21 @@ import java.util.Map;
  * {@code errno.h}). An unknown number is named {@code errno N}.
  */
 final class Errno {
+    /**
+     * The errno numbers the backend branches on. All are V7 numbers (below 35), the same on every
+     * OS here, Linux included; EAGAIN, which is not, is {@link #eagain} of each table.
+     */
+    static final int ENOENT = 2;
+    /** EV_ADD of EVFILT_PROC, and pidfd_open, for a process that is gone. */
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
+    static final int EBADF = 9;
+    static final int ENOMEM = 12;
+    /** Only libkqueue before 2.7 answers it, for every refused knote (see {@link Changes#addErrno}). */
+    static final int EFAULT = 14;
+    static final int EINVAL = 22;
+    static final int EPIPE = 32;
+
     private static final String[] V7 = {
             null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",
             null, "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR",
@@ -85,6 +104,8 @@ final class Errno {
             88, "ENOTSOCK", 95, "EOPNOTSUPP", 125, "ECANCELED");
 
     private final Map<Integer, String> names = new HashMap<>();
+    /** EAGAIN on this OS: 35 on the BSDs and macOS, 11 on Linux. */
+    final int eagain;
 
     /**
      * Builds one OS family's table: the V7 numbers 1 to 34 that every family shares, then the
@@ -103,6 +124,31 @@ final class Errno {
         for (int i = 0; i < more.length; i += 2) {
             names.put((Integer) more[i], (String) more[i + 1]);
         }
+        eagain = number("EAGAIN");
+    }
+
+    /**
+     * Whether the kernel refused an EVFILT_USER knote: EINVAL where it has no EVFILT_USER (older
+     * OpenBSD and NetBSD), ENOMEM where the process holds as many as it may (OpenBSD's
+     * kq_usereventsmax, 1024 EVFILT_USER and EVFILT_TIMER knotes per process). The caller then
+     * wakes through a pipe.
+     */
+    static boolean userFilterRefused(int errno) {
+        return errno == EINVAL || errno == ENOMEM;
+    }
+
+    /**
+     * The exception for a failed call, whose message reads like
+     * {@code kevent(EV_ADD) fd=7 token=3: EBADF (Bad file descriptor)}.
+     *
+     * @param operation the call and its mode, like {@code kevent(EV_ADD)}
+     * @param label     how the handle is named ({@code fd}, {@code kq}), or null for a call on none
+     * @param handle    the descriptor, ignored when {@code label} is null
+     * @param detail    more context, like {@code token=3}, or null
+     * @param errno     this OS's errno
+     */
+    NativeException exception(String operation, String label, long handle, String detail, int errno) {
+        return new NativeException(operation, label, handle, detail, errno, name(errno), description(errno));
     }
 
     private static void text(String name, String text) {

@@ -5,38 +5,24 @@ import io.jpoll.spi.EventSink;
 import java.nio.ByteBuffer;
 
 /**
- * Turns the records of one kevent() result straight into a sink's events: flags translated in one
- * place, stale records dropped, ONESHOT arms taken, and both filters of one registration merged
- * into one event. Pure Java over a byte view of the native records, so it is tested without a
- * kqueue.
+ * Turns the records of one kevent() result straight into a sink's events: stale records dropped,
+ * ONESHOT arms taken, and both filters of one registration merged into one event. Pure Java over
+ * a byte view of the native records, so it is tested without a kqueue.
  *
- * <p>What a record means:
+ * <p>What a record means, by its knote:
  * <ul>
- *   <li>EVFILT_READ: readable; with EV_EOF also read-closed. The kernels set EV_EOF on a socket's
- *       read filter only once its receive side can take no more (FreeBSD {@code filt_soread} and
- *       xnu {@code filt_soread} on SBS_CANTRCVMORE / SS_CANTRCVMORE: the peer's FIN, a reset, a
- *       shutdown), never for an unconnected or a listening socket, and on a pipe once the other
- *       end is gone;</li>
- *   <li>EVFILT_WRITE: writable; with EV_EOF also write-closed (SBS_CANTSENDMORE: our shutdown, a
- *       reset; a pipe whose reader is gone). An unconnected TCP socket's write filter does not
- *       fire at all;</li>
- *   <li>EV_ERROR, or EV_EOF with a non-zero fflags (the socket error the kernel saw): error, and
- *       readable and writable for each direction the registration asked for, as epoll reports
- *       EPOLLERR: a caller waiting for either direction learns of it. A UDP socket's ICMP error
- *       (so_error without EV_EOF) fires the filters with neither flag: readable or writable, no
- *       closed flag, since the next send may well succeed;</li>
- *   <li>a closed flag for a side the descriptor does not have is dropped: xnu attaches a filter
- *       for the wrong end of a pipe that fires with EV_EOF when the pipe dies (sys_pipe.c,
- *       {@code pipe_kqfilter}), and a read end has no write side to close;</li>
+ *   <li>EVFILT_READ or EVFILT_WRITE of a registration: {@link KqueueFilters#readiness};</li>
  *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
  *   <li>EVFILT_USER with ident {@link #KICK_IDENT}: {@link ClosedWrites} has news (not reported);</li>
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
- *   <li>udata {@link #PIPE_UDATA}: the wake pipe of the pipe fallback (drained by the selector);</li>
+ *   <li>udata {@link #PIPE_UDATA}: the wake pipe (drained through the selector's {@link Wakeup});</li>
  *   <li>EVFILT_TIMER: a timer's expiries, reported with their count by {@link Timers} (idents are
  *       timer numbers of their own: the kernel keys knotes by ident and filter);</li>
  *   <li>EVFILT_PROC, or a udata with the sign bit ({@link Processes#TAG}) other than the pipe's:
  *       a watched process exited (reported by {@link Processes}).</li>
  * </ul>
+ * A new kind of knote (a timer, a process) gets its own case in {@link #decodeOne}, and its ident
+ * space must not meet the ones above.
  */
 final class EventDecoder {
     /** Bits of {@link #decode}'s answer. */
@@ -54,19 +40,20 @@ final class EventDecoder {
 
     private final KeventLayout layout;
     private final KqueueConstants c;
+    private final KqueueFilters filters;
     private final Registrations registrations;
     /** Null where the selector has no timers or processes (decoder tests). */
     private final Timers timers;
     private final Processes processes;
 
-    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations) {
-        this(layout, constants, registrations, null, null);
+    EventDecoder(KqueueProfile profile, Registrations registrations) {
+        this(profile, registrations, null, null);
     }
 
-    EventDecoder(KeventLayout layout, KqueueConstants constants, Registrations registrations, Timers timers,
-                 Processes processes) {
-        this.layout = layout;
-        this.c = constants;
+    EventDecoder(KqueueProfile profile, Registrations registrations, Timers timers, Processes processes) {
+        this.layout = profile.layout;
+        this.c = profile.constants;
+        this.filters = profile.filters;
         this.registrations = registrations;
         this.timers = timers;
         this.processes = processes;
@@ -85,45 +72,49 @@ final class EventDecoder {
     int decodeMore(ByteBuffer records, int n, EventSink sink, MergeIndex merge) {
         int signals = 0;
         for (int i = 0; i < n; i++) {
-            int filter = layout.filter(records, i);
-            long udata = layout.udata(records, i);
-            if (filter == c.evfiltUser) {
-                long ident = layout.ident(records, i);
-                if (ident == INTERRUPT_IDENT) {
-                    signals |= INTERRUPTED;
-                } else if (ident == KICK_IDENT) {
-                    signals |= KICKED;
-                } else {
-                    sink.add(udata, EventSink.READABLE);
-                }
-                continue;
+            signals |= decodeOne(records, i, sink, merge);
+        }
+        return signals;
+    }
+
+    /** Decodes record {@code i}; the signal bits it carries, if it is one of the selector's own. */
+    private int decodeOne(ByteBuffer records, int i, EventSink sink, MergeIndex merge) {
+        int filter = layout.filter(records, i);
+        long udata = layout.udata(records, i);
+        if (filter == c.evfiltUser) {
+            long ident = layout.ident(records, i);
+            if (ident == INTERRUPT_IDENT) {
+                return INTERRUPTED;
             }
-            if (filter == c.evfiltTimer) {
-                if (timers != null) {
-                    timers.report(layout.ident(records, i), udata, layout.data(records, i), sink);
-                }
-                continue;
+            if (ident == KICK_IDENT) {
+                return KICKED;
             }
-            if (filter == c.evfiltProc || (udata < 0 && udata != PIPE_UDATA)) {
-                if (processes != null) {
-                    processes.record(udata & ~Processes.TAG, sink, merge);
-                }
-                continue;
+            sink.add(udata, EventSink.READABLE);
+            return 0;
+        }
+        if (filter == c.evfiltTimer) {
+            if (timers != null) {
+                timers.report(layout.ident(records, i), udata, layout.data(records, i), sink);
             }
-            if (udata == PIPE_UDATA) {
-                signals |= WAKE_PIPE;
-                continue;
+            return 0;
+        }
+        if (udata == PIPE_UDATA) {
+            return WAKE_PIPE;
+        }
+        if (filter == c.evfiltProc || udata < 0) {
+            if (processes != null) {
+                processes.record(udata & ~Processes.TAG, sink, merge);
             }
-            long state = registrations.current(udata);
-            if (state < 0) {
-                continue;
-            }
-            int bits = readiness(filter, layout.flags(records, i), layout.fflags(records, i), state);
+            return 0;
+        }
+        long state = registrations.current(udata);
+        if (state >= 0) {
+            int bits = filters.readiness(filter, layout.flags(records, i), layout.fflags(records, i), state);
             if (bits != 0) {
                 deliver(udata, state, bits, sink, merge);
             }
         }
-        return signals;
+        return 0;
     }
 
     /**
@@ -148,29 +139,5 @@ final class EventDecoder {
             return true;
         }
         return false;
-    }
-
-    /**
-     * The readiness bits of one READ or WRITE record of a registration in {@code state} (its
-     * {@link Registrations#hints}); 0 for any other filter.
-     */
-    int readiness(int filter, int flags, int fflags, long state) {
-        int bits;
-        boolean eof = (flags & c.evEof) != 0;
-        if (filter == c.evfiltRead) {
-            bits = EventSink.READABLE
-                    | (eof && (state & Registrations.NO_READ_SIDE) == 0 ? EventSink.READ_CLOSED : 0);
-        } else if (filter == c.evfiltWrite) {
-            bits = EventSink.WRITABLE
-                    | (eof && (state & Registrations.NO_WRITE_SIDE) == 0 ? EventSink.WRITE_CLOSED : 0);
-        } else {
-            return 0;
-        }
-        if ((flags & c.evError) != 0 || (eof && fflags != 0)) {
-            bits |= EventSink.ERROR
-                    | ((state & Registrations.WANT_READ) != 0 ? EventSink.READABLE : 0)
-                    | ((state & Registrations.WANT_WRITE) != 0 ? EventSink.WRITABLE : 0);
-        }
-        return bits;
     }
 }

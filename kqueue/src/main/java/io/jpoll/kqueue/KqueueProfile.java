@@ -32,14 +32,6 @@ enum KqueueProfile {
      */
     LIBKQUEUE(KeventLayout.BSD, KqueueConstants.LIBKQUEUE, Errno.LINUX, false, Integer.MAX_VALUE / 1000, true);
 
-    /** The errno numbers the backend branches on; 1 to 34 agree on every OS here. */
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int ENOMEM = 12;
-    static final int EINVAL = 22;
-    static final int EPIPE = 32;
-    static final int ESRCH = 3;
-
     final KeventLayout layout;
     final KqueueConstants constants;
     final Errno errno;
@@ -47,8 +39,8 @@ enum KqueueProfile {
     final boolean sizeTCounts;
     /** Timeouts of this many seconds or more wait without a bound. */
     final long maxTimeoutSeconds;
-    /** EAGAIN on this OS. */
-    final int eagain;
+    /** Interests and records to and from this OS's filters. */
+    final KqueueFilters filters;
     /**
      * Whether EVFILT_TIMER is given nanoseconds ({@link KqueueConstants#noteNseconds}); otherwise
      * whole milliseconds, rounded up.
@@ -62,7 +54,7 @@ enum KqueueProfile {
         this.errno = errno;
         this.sizeTCounts = sizeTCounts;
         this.maxTimeoutSeconds = maxTimeoutSeconds;
-        this.eagain = errno.number("EAGAIN");
+        this.filters = new KqueueFilters(constants);
         this.nanosecondTimers = nanosecondTimers && constants.noteNseconds != KqueueConstants.NO_TIMER_UNIT;
     }
 

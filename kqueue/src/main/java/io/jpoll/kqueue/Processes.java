@@ -175,8 +175,8 @@ final class Processes {
         }
         // ENOENT: the exit was delivered (the knote was one-shot) or never watched (ESRCH);
         // ESRCH: some kernels look the process up before the knote.
-        if (err != 0 && err != KqueueProfile.ENOENT && err != KqueueProfile.ESRCH) {
-            throw KqueueSelector.error(profile, "kevent(EV_DELETE) " + (viaPidfd ? "EVFILT_READ pidfd" : "EVFILT_PROC"),
+        if (err != 0 && err != Errno.ENOENT && err != Errno.ESRCH) {
+            throw profile.errno.exception("kevent(EV_DELETE) " + (viaPidfd ? "EVFILT_READ pidfd" : "EVFILT_PROC"),
                     "pid", pid, null, err);
         }
     }
@@ -203,12 +203,12 @@ final class Processes {
             }
             if (fd < 0) {
                 fd = pidfds.open(pid);
-                if (fd == -KqueueProfile.ESRCH) {
+                if (fd == -Errno.ESRCH) {
                     exited(slot, udata);
                     return;
                 }
                 if (fd < 0) {
-                    throw KqueueSelector.error(profile, "pidfd_open", "pid", pid, "token=" + token
+                    throw profile.errno.exception("pidfd_open", "pid", pid, "token=" + token
                             + (-fd == ENOSYS ? " (needs Linux 5.3 or later)" : ""), -fd);
                 }
                 synchronized (this) {
@@ -224,17 +224,17 @@ final class Processes {
             host.change(fd, c.evfiltRead, c.evDelete | c.evReceipt, 0, 0L);
             int err = host.change(fd, c.evfiltRead, c.evAdd | c.evOneshot | c.evReceipt, 0, udata | TAG);
             if (err != 0) {
-                throw KqueueSelector.error(profile, "kevent(EV_ADD) EVFILT_READ pidfd", "pid", pid, "token=" + token, err);
+                throw profile.errno.exception("kevent(EV_ADD) EVFILT_READ pidfd", "pid", pid, "token=" + token, err);
             }
             return;
         }
         int err = host.change(pid, c.evfiltProc, c.evAdd | c.evOneshot | c.evReceipt, c.noteExit, udata | TAG);
-        if (err == KqueueProfile.ESRCH) {
+        if (err == Errno.ESRCH) {
             exited(slot, udata);
             return;
         }
         if (err != 0) {
-            throw KqueueSelector.error(profile, "kevent(EV_ADD) EVFILT_PROC", "pid", pid, "token=" + token, err);
+            throw profile.errno.exception("kevent(EV_ADD) EVFILT_PROC", "pid", pid, "token=" + token, err);
         }
         if (!process.isAlive()) {
             // Gone since, or the knote sits on a newer process with the same pid: never watch that.

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The waker fallback for kqueues without EVFILT_USER (OpenBSD and NetBSD before they gained it)
- * and for libkqueue before 2.7 (see {@link KqueueSelector}): one non-blocking pipe per selector,
+ * and for libkqueue before 2.7 (see {@link WakeupChoice}): one non-blocking pipe per selector,
  * its read end registered level-triggered, shared by every waker of the selector, by
- * {@link #interrupt()} and by {@link ChangeHandoff}.
+ * {@link #interrupt()} and by {@link ChangeHandoff}. {@link PipeWakeup} wakes through it alone;
+ * {@link UserFilterWakeup} makes one for the wakers the kernel has no EVFILT_USER knote for.
  *
  * <p>A wake sets its waker's pending flag and, if it was the one to set it, writes a byte. A poller
  * that sees the pipe readable drains it and then reports each waker whose flag it clears, so any
@@ -47,7 +48,7 @@ final class WakePipe {
     static WakePipe open(KqueueProfile profile, Kernel kernel) throws IOException {
         try (Memory fds = new Memory(8)) {
             if (kernel.pipe(Pointer.nativeValue(fds)) < 0) {
-                throw KqueueSelector.error(profile, "pipe", null, -1, null, kernel.errno());
+                throw profile.errno.exception("pipe", null, -1, null, kernel.errno());
             }
             WakePipe pipe = new WakePipe(profile, kernel, fds.getInt(0), fds.getInt(4));
             try {
@@ -63,16 +64,28 @@ final class WakePipe {
 
     private void configure(int fd) throws IOException {
         if (kernel.fcntl(fd, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-            throw KqueueSelector.error(profile, "fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, kernel.errno());
+            throw profile.errno.exception("fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, kernel.errno());
         }
         int fl = kernel.fcntl(fd, KqueueConstants.F_GETFL);
         if (fl < 0 || kernel.fcntl(fd, KqueueConstants.F_SETFL, fl | profile.constants.oNonblock) < 0) {
-            throw KqueueSelector.error(profile, "fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, kernel.errno());
+            throw profile.errno.exception("fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, kernel.errno());
         }
     }
 
     int readFd() {
         return readFd;
+    }
+
+    /**
+     * Adds the read end to the kqueue, level-triggered on purpose (no EV_CLEAR): while the pipe
+     * holds a byte every poller, now or later, sees it.
+     */
+    void register(Changes changes) throws IOException {
+        KqueueConstants c = profile.constants;
+        int err = changes.submitOne(readFd, c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
+        if (err != 0) {
+            throw profile.errno.exception("kevent(EV_ADD) wake pipe", "fd", readFd, null, err);
+        }
     }
 
     int writeFd() {
@@ -116,7 +129,7 @@ final class WakePipe {
     /** Makes the read end readable (a full pipe already is). */
     void signal() {
         // EAGAIN: the pipe is full, so it is readable and a poller will see it; nothing else to do.
-        while (kernel.write(writeFd, scratchAddress, 1) < 0 && kernel.errno() == KqueueProfile.EINTR) {
+        while (kernel.write(writeFd, scratchAddress, 1) < 0 && kernel.errno() == Errno.EINTR) {
             // retry: the byte must land, or a waiting poller might never return
         }
     }
@@ -142,11 +155,11 @@ final class WakePipe {
             }
             while (kernel.write(writeFd, scratchAddress, 1) < 0) {
                 int err = kernel.errno();
-                if (err == profile.eagain) {
+                if (err == profile.errno.eagain) {
                     return;
                 }
-                if (err != KqueueProfile.EINTR) {
-                    throw KqueueSelector.error(profile, "write", "fd", writeFd, "waker token=" + token, err);
+                if (err != Errno.EINTR) {
+                    throw profile.errno.exception("write", "fd", writeFd, "waker token=" + token, err);
                 }
             }
         }

@@ -5,12 +5,27 @@
  * <p>How the pieces fit: {@link io.jpoll.kqueue.KqueueBackend} is the ServiceLoader provider;
  * {@code KqueueProfile} picks, once per process, what differs between the kqueues (the
  * {@code struct kevent} layout in {@code KeventLayout}, the constants in {@code KqueueConstants},
- * the errno names in {@code Errno}); {@code KqueueSelector} submits changes in EV_RECEIPT batches
- * ({@code ChangeBatch}) under one lock and polls without it; {@code Registrations} keeps the
- * fd-to-slot table whose epochs drop stale records and whose ARMED bit makes ONESHOT mean one
- * event per arm; {@code EventDecoder} turns records into events; wakers use EVFILT_USER or, where
- * the kernel lacks or caps it, {@code WakePipe}; {@code ClosedWrites} reports pipes whose reader is
- * gone, which the BSD kernels refuse to register for writing. {@code Kernel} is the seam to the
- * OS, implemented by {@code Natives} over the JNA bindings.
+ * the errors in {@code Errno}, which owns every errno number the backend branches on and makes
+ * its exceptions). {@code KqueueSelector} only wires the parts together and runs the poll loop:
+ * <ul>
+ *   <li>{@code Changes} owns the kqueue descriptor and submits changes in EV_RECEIPT batches
+ *       ({@code ChangeBatch}), with the {@code ChangeHandoff} of libkqueue before 2.7 and the
+ *       {@code fcntl} checks that tell what a refused change means;</li>
+ *   <li>{@code KqueueFilters} translates interests into filters and flags, and a record's flags
+ *       into readiness;</li>
+ *   <li>{@code Registrar} registers descriptors under one lock; {@code Registrations} keeps the
+ *       fd-to-slot table whose epochs drop stale records and whose ARMED bit makes ONESHOT mean
+ *       one event per arm; {@code ClosedWrites} reports pipes whose reader is gone, which the BSD
+ *       kernels refuse to register for writing;</li>
+ *   <li>{@code Wakeup}, chosen once by {@code WakeupChoice} before the selector is built, wakes
+ *       pollers: {@code UserFilterWakeup} (EVFILT_USER) or {@code PipeWakeup} ({@code WakePipe});
+ *       {@code DispatchCheck} refuses, at open, a kernel that ignores EV_DISPATCH;</li>
+ *   <li>{@code EventDecoder} turns records into events, one case per kind of knote.</li>
+ * </ul>
+ * {@code Kernel} is the seam to the OS, implemented by {@code Natives} over the JNA bindings.
+ *
+ * <p>A new kind of knote (a timer, a process) plugs in at two places: a registration class
+ * beside {@code Registrar} that shares its lock and {@code Changes}, and a case in
+ * {@code EventDecoder.decodeOne} for its records, in an ident space of its own.
  */
 package io.jpoll.kqueue;

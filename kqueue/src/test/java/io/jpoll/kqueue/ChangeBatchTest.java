@@ -39,7 +39,7 @@ class ChangeBatchTest {
             assertEquals(4, batch.submit(kq));
             assertEquals(0, batch.error(0, c));
             assertEquals(0, batch.error(1, c));
-            assertEquals(KqueueProfile.ENOENT, batch.error(2, c));
+            assertEquals(Errno.ENOENT, batch.error(2, c));
             assertEquals(FakeKernel.EBADF, batch.error(3, c));
             int[] filters = {c.evfiltRead, c.evfiltWrite, c.evfiltRead, c.evfiltRead};
             int[] asked = {add, add, delete, add};
@@ -74,11 +74,11 @@ class ChangeBatchTest {
             }
             // The kernel's answers: success (EV_ERROR, data 0), EPIPE, ENOENT.
             l.put(b.view(), 0, 7, c.evfiltRead, c.evAdd | c.evReceipt | c.evError, 0, 0L, 1L << 32);
-            l.put(b.view(), 1, 7, c.evfiltWrite, c.evAdd | c.evReceipt | c.evError, 0, KqueueProfile.EPIPE, 1L << 32);
-            l.put(b.view(), 2, 8, c.evfiltRead, c.evDelete | c.evReceipt | c.evError, 0, KqueueProfile.ENOENT, 0L);
+            l.put(b.view(), 1, 7, c.evfiltWrite, c.evAdd | c.evReceipt | c.evError, 0, Errno.EPIPE, 1L << 32);
+            l.put(b.view(), 2, 8, c.evfiltRead, c.evDelete | c.evReceipt | c.evError, 0, Errno.ENOENT, 0L);
             assertEquals(0, b.error(0, c));
-            assertEquals(KqueueProfile.EPIPE, b.error(1, c));
-            assertEquals(KqueueProfile.ENOENT, b.error(2, c));
+            assertEquals(Errno.EPIPE, b.error(1, c));
+            assertEquals(Errno.ENOENT, b.error(2, c));
             assertEquals(0, b.clear().count());
         } finally {
             b.free();
@@ -93,13 +93,13 @@ class ChangeBatchTest {
         KeventLayout l = p.layout;
         ChangeBatch b = new ChangeBatch(l, Kernel.NATIVE);
         try {
-            assertFalse(KqueueSelector.allAbsent(b.clear(), c), "an empty probe proves nothing");
+            assertFalse(Registrar.allAbsent(b.clear(), c), "an empty probe proves nothing");
             b.add(7, c.evfiltRead, c.evReceipt, 0, 1L << 32).add(7, c.evfiltWrite, c.evReceipt, 0, 1L << 32);
-            l.put(b.view(), 0, 7, c.evfiltRead, c.evReceipt | c.evError, 0, KqueueProfile.ENOENT, 1L << 32);
+            l.put(b.view(), 0, 7, c.evfiltRead, c.evReceipt | c.evError, 0, Errno.ENOENT, 1L << 32);
             l.put(b.view(), 1, 7, c.evfiltWrite, c.evReceipt | c.evError, 0, 0L, 1L << 32);
-            assertFalse(KqueueSelector.allAbsent(b, c), "the write knote still exists");
-            l.put(b.view(), 1, 7, c.evfiltWrite, c.evReceipt | c.evError, 0, KqueueProfile.ENOENT, 1L << 32);
-            assertTrue(KqueueSelector.allAbsent(b, c));
+            assertFalse(Registrar.allAbsent(b, c), "the write knote still exists");
+            l.put(b.view(), 1, 7, c.evfiltWrite, c.evReceipt | c.evError, 0, Errno.ENOENT, 1L << 32);
+            assertTrue(Registrar.allAbsent(b, c));
         } finally {
             b.free();
         }

@@ -15,20 +15,20 @@ class ErrnoTest {
         }
         assertEquals("EAGAIN", Errno.LINUX.name(11));
         assertEquals("EDEADLK", Errno.LINUX.name(35));
-        assertEquals(35, KqueueProfile.MACOS.eagain);
-        assertEquals(35, KqueueProfile.NETBSD.eagain);
-        assertEquals(11, KqueueProfile.LIBKQUEUE.eagain);
+        assertEquals(35, KqueueProfile.MACOS.errno.eagain);
+        assertEquals(35, KqueueProfile.NETBSD.errno.eagain);
+        assertEquals(11, KqueueProfile.LIBKQUEUE.errno.eagain);
     }
 
     @Test
     void theV7NumbersAgreeEverywhere() {
         for (Errno e : new Errno[]{Errno.MACOS, Errno.FREEBSD, Errno.OPENBSD, Errno.NETBSD, Errno.DRAGONFLY, Errno.LINUX}) {
-            assertEquals("ENOENT", e.name(KqueueProfile.ENOENT));
-            assertEquals("EINTR", e.name(KqueueProfile.EINTR));
+            assertEquals("ENOENT", e.name(Errno.ENOENT));
+            assertEquals("EINTR", e.name(Errno.EINTR));
             assertEquals("EBADF", e.name(9));
-            assertEquals("EINVAL", e.name(KqueueProfile.EINVAL));
+            assertEquals("EINVAL", e.name(Errno.EINVAL));
             assertEquals("EMFILE", e.name(24));
-            assertEquals("EPIPE", e.name(KqueueProfile.EPIPE));
+            assertEquals("EPIPE", e.name(Errno.EPIPE));
         }
     }
 
@@ -55,16 +55,16 @@ class ErrnoTest {
 
     @Test
     void nativeExceptionsNameOperationFdTokenAndTheSymbolicError() {
-        NativeException e = KqueueSelector.error(KqueueProfile.MACOS, "kevent(EV_ADD)", "fd", 7, "token=3", 9);
+        NativeException e = KqueueProfile.MACOS.errno.exception("kevent(EV_ADD)", "fd", 7, "token=3", 9);
         assertEquals("kevent(EV_ADD) fd=7 token=3: EBADF (Bad file descriptor)", e.getMessage());
         assertEquals(9, e.errorCode());
         assertEquals("EBADF", e.errorName());
         assertEquals(7, e.handle());
         assertEquals("kevent(EV_ADD)", e.operation());
 
-        NativeException again = KqueueSelector.error(KqueueProfile.FREEBSD, "kevent(NOTE_TRIGGER)", null, -1, "waker=4", 35);
+        NativeException again = KqueueProfile.FREEBSD.errno.exception("kevent(NOTE_TRIGGER)", null, -1, "waker=4", 35);
         assertEquals("kevent(NOTE_TRIGGER) waker=4: EAGAIN (Resource temporarily unavailable)", again.getMessage());
-        NativeException linux = KqueueSelector.error(KqueueProfile.LIBKQUEUE, "kqueue", null, -1, null, 24);
+        NativeException linux = KqueueProfile.LIBKQUEUE.errno.exception("kqueue", null, -1, null, 24);
         assertEquals("kqueue: EMFILE (Too many open files)", linux.getMessage());
     }
 }

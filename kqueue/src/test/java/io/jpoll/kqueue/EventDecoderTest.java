@@ -39,7 +39,7 @@ class EventDecoderTest {
 
     private void use(KqueueProfile profile) {
         p = profile;
-        decoder = new EventDecoder(p.layout, p.constants, registrations);
+        decoder = new EventDecoder(p, registrations);
         n = 0;
     }
 

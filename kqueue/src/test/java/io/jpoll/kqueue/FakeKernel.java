@@ -303,7 +303,7 @@ final class FakeKernel implements Kernel {
             f.generation++;
             return n;
         }
-        return f.peerGone ? 0 : fail(profile.eagain);
+        return f.peerGone ? 0 : fail(profile.errno.eagain);
     }
 
     @Override

@@ -13,17 +13,17 @@ class InterestsMappingTest {
 
     @Test
     void readableAndWritableMapToTheirFilters() {
-        assertEquals(Registrations.READ, KqueueSelector.filtersOf("op", 3, 1, Interests.READABLE));
-        assertEquals(Registrations.WRITE, KqueueSelector.filtersOf("op", 3, 1, Interests.WRITABLE.edge()));
+        assertEquals(Registrations.READ, KqueueFilters.of("op", 3, 1, Interests.READABLE));
+        assertEquals(Registrations.WRITE, KqueueFilters.of("op", 3, 1, Interests.WRITABLE.edge()));
         assertEquals(Registrations.READ | Registrations.WRITE,
-                KqueueSelector.filtersOf("op", 3, 1, Interests.READABLE.add(Interests.WRITABLE).level()));
-        assertEquals(Registrations.READ, KqueueSelector.filtersOf("op", 3, 1, Interests.READABLE.add(Interests.PRIORITY)));
+                KqueueFilters.of("op", 3, 1, Interests.READABLE.add(Interests.WRITABLE).level()));
+        assertEquals(Registrations.READ, KqueueFilters.of("op", 3, 1, Interests.READABLE.add(Interests.PRIORITY)));
     }
 
     @Test
     void priorityAloneIsRefusedWithTheReason() {
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> KqueueSelector.filtersOf("Registry.register", 7, -2, Interests.PRIORITY.level()));
+                () -> KqueueFilters.of("Registry.register", 7, -2, Interests.PRIORITY.level()));
         assertEquals("Registry.register fd=7 token=-2: the kqueue backend cannot watch PRIORITY alone"
                 + " (kqueue has no out-of-band filter); register READABLE | PRIORITY, which watches readability",
                 e.getMessage());

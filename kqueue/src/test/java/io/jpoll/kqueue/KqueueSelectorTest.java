@@ -51,7 +51,7 @@ class KqueueSelectorTest {
         for (int i = closeLater.size() - 1; i >= 0; i--) {
             closeLater.get(i).close();
         }
-        System.clearProperty(KqueueSelector.WAKEUP_PROPERTY);
+        System.clearProperty(WakeupChoice.WAKEUP_PROPERTY);
     }
 
     private <T extends AutoCloseable> T later(T t) {
@@ -174,7 +174,7 @@ class KqueueSelectorTest {
 
     @Test
     void pipeFallbackWakersMergeAndAreEachReportedOnce() throws Exception {
-        System.setProperty(KqueueSelector.WAKEUP_PROPERTY, "pipe");
+        System.setProperty(WakeupChoice.WAKEUP_PROPERTY, "pipe");
         Poll poll = later(Poll.open("kqueue"));
         Waker a = later(poll.waker(Long.MAX_VALUE));
         Waker b = later(poll.waker(-1L));
@@ -197,7 +197,7 @@ class KqueueSelectorTest {
 
     @Test
     void pipeFallbackCloseWakesABlockedPoller() throws Exception {
-        System.setProperty(KqueueSelector.WAKEUP_PROPERTY, "pipe");
+        System.setProperty(WakeupChoice.WAKEUP_PROPERTY, "pipe");
         Poll poll = Poll.open("kqueue");
         Events events = new Events(4);
         Thread poller = new Thread(() -> {

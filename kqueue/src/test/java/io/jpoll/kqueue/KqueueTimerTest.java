@@ -143,16 +143,21 @@ class KqueueTimerTest {
         long before = System.nanoTime();
         t.set(Duration.ofNanos(delay), Duration.ofNanos(period));
         long armed = System.nanoTime();
-        assertEquals(0, poll.poll(events, Duration.ofMillis(40)), "not before the delay: " + events);
+        // Under load this poll may return later than 40 ms, with the first expiry; never before 50.
+        int early = poll.poll(events, Duration.ofMillis(40));
+        assertTrue(early == 0 || System.nanoTime() - before >= delay, "expired before the delay: " + events);
+        long total = early == 0 ? 0 : events.expirations(0);
         Thread.sleep(70); // ~ 120 ms after set: the first expiry and ~7 periods are due
         long start = System.nanoTime();
         assertEquals(1, awaitEvent(poll, events));
         long end = System.nanoTime();
-        long first = events.expirations(0);
-        assertTrue(first <= 1 + (end - before - delay) / period, "early: " + first);
-        assertTrue(first >= 1 + (start - armed - delay) / period, "lost: " + first);
-
-        long total = first;
+        if (early == 0) {
+            // The first event counts the periods that passed while nobody polled.
+            long first = events.expirations(0);
+            assertTrue(first <= 1 + (end - before - delay) / period, "early: " + first);
+            assertTrue(first >= 1 + (start - armed - delay) / period, "lost: " + first);
+        }
+        total += events.expirations(0);
         long lastStart = start;
         while (System.nanoTime() - before < 300 * MS) {
             lastStart = System.nanoTime();

@@ -43,7 +43,7 @@ class SteadyStateAllocationTest {
 
     @AfterEach
     void closePipes() throws IOException {
-        System.clearProperty(KqueueSelector.WAKEUP_PROPERTY);
+        System.clearProperty(WakeupChoice.WAKEUP_PROPERTY);
         for (Pipe p : pipes) {
             p.source().close();
             p.sink().close();
@@ -53,7 +53,7 @@ class SteadyStateAllocationTest {
     @ParameterizedTest
     @ValueSource(strings = {"user", "pipe"})
     void pollingAndWakingAllocateNothing(String wakeup) throws Exception {
-        System.setProperty(KqueueSelector.WAKEUP_PROPERTY, wakeup);
+        System.setProperty(WakeupChoice.WAKEUP_PROPERTY, wakeup);
         try (Poll poll = Poll.open("kqueue")) {
             for (int i = 0; i < 16; i++) {
                 Pipe p = Pipe.open();
