@@ -11,6 +11,7 @@ import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
 import java.util.OptionalInt;
+import java.util.function.LongSupplier;
 
 /**
  * One kqueue behind one Poll. The parts, each with one job: {@link Changes} owns the kqueue
@@ -56,11 +57,12 @@ final class KqueueSelector implements Selector {
         this.changes = changes;
         this.wakeup = wakeup;
         this.registrar = new Registrar(lock, changes, registrations, closedWrites, wakeup);
-        this.timers = new Timers(profile, this::replaceTimer);
+        Kernel kernel = changes.kernel();
+        this.timers = new Timers(profile, this::replaceTimer,
+                kernel instanceof LongSupplier ? (LongSupplier) kernel : System::nanoTime);
         if (millisecondTimers) {
             timers.milliseconds();
         }
-        Kernel kernel = changes.kernel();
         this.processes = new Processes(profile, new ProcessHost(), kernel,
                 kernel instanceof Pidfds ? (Pidfds) kernel : Pidfds.NATIVE);
         this.decoder = new EventDecoder(profile, registrations, timers, processes);

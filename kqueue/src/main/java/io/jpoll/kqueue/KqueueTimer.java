@@ -63,7 +63,7 @@ final class KqueueTimer implements TimerHandle {
         boolean direct = periodNanos == 0 || timers.data(periodNanos) == timers.data(delayNanos);
         this.periodNanos = periodNanos;
         // Read before the kernel's clock starts, so the kernel's first expiry is no earlier.
-        this.firstDeadline = System.nanoTime() + delayNanos;
+        this.firstDeadline = timers.now() + delayNanos;
         current = direct ? udata : 0;
         first = direct ? 0 : udata;
         int flags = c.evAdd | c.evReceipt | (periodNanos == 0 || !direct ? c.evOneshot : 0);
@@ -122,7 +122,7 @@ final class KqueueTimer implements TimerHandle {
                 // A set or cancel came first: this expiry belongs to an arm that no longer exists.
                 return;
             }
-            long now = System.nanoTime();
+            long now = timers.now();
             count = 1 + (now > firstDeadline ? (now - firstDeadline) / periodNanos : 0);
             long next = timers.nextUdata();
             current = next;

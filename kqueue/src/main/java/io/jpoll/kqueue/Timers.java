@@ -5,6 +5,7 @@ import io.jpoll.spi.EventSink;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link KqueueTimer}s of one selector, by their EVFILT_TIMER ident, for the decoder to find
@@ -46,6 +47,8 @@ final class Timers {
     final KqueueProfile profile;
     final KqueueConstants c;
     final Changes changes;
+    /** {@code System::nanoTime}; in tests the fake kernel's clock. */
+    private final LongSupplier clock;
     /** The fflags of every add: NOTE_NSECONDS, or 0 for milliseconds; set before any timer exists. */
     private int unitFlags;
     private final AtomicLong udatas = new AtomicLong(1);
@@ -56,10 +59,11 @@ final class Timers {
     private int nextFresh;
     private int size;
 
-    Timers(KqueueProfile profile, Changes changes) {
+    Timers(KqueueProfile profile, Changes changes, LongSupplier clock) {
         this.profile = profile;
         this.c = profile.constants;
         this.changes = changes;
+        this.clock = clock;
         this.unitFlags = profile.nanosecondTimers ? c.noteNseconds : 0;
     }
 
@@ -89,6 +93,11 @@ final class Timers {
             return nanos;
         }
         return nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
+    }
+
+    /** The time the kernel's timers run on, in nanoseconds ({@link System#nanoTime()}). */
+    long now() {
+        return clock.getAsLong();
     }
 
     /** A udata no arm of this selector has had. */
