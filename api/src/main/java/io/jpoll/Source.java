@@ -127,6 +127,13 @@ public final class Source {
      * and never watches what it took hold of. So registering a process that has already exited
      * reports its exit, and never a newer process's.
      *
+     * <p>On Linux (epoll) the hold is a pidfd from {@code pidfd_open} (Linux 5.3+; older kernels
+     * fail the registration with ENOSYS): a pidfd refers to the process, not to the number, so
+     * once {@code isAlive()} has said yes after it was opened, it can only report that process's
+     * exit. If {@code isAlive()} says no, or pidfd_open finds no process (ESRCH: exited and
+     * reaped), the pidfd is closed unwatched and the exit is reported through a descriptor that
+     * is readable at once.
+     *
      * @param process the process
      * @return the source; equal to another made from the same pid
      * @throws NullPointerException     if {@code process} is null

@@ -60,6 +60,19 @@ final class EpollBuffer {
         return address + at;
     }
 
+    /**
+     * The address of 8 bytes a poller may read a timerfd's count into once its wait has returned:
+     * the timespec's place, which only the wait itself uses.
+     */
+    long scratch() {
+        return address + capacity * layout.size;
+    }
+
+    /** The 8 bytes at {@link #scratch()}. */
+    long scratchLong() {
+        return view.getLong(capacity * layout.size);
+    }
+
     int events(int index) {
         return view.getInt(index * layout.size + layout.eventsOffset);
     }

@@ -35,6 +35,11 @@ final class EpollFlags {
     /** O_CLOEXEC and O_NONBLOCK for pipe2. */
     static final int O_CLOEXEC = 0x80000;
     static final int O_NONBLOCK = 0x800;
+    /** Flags of timerfd_create: O_CLOEXEC and O_NONBLOCK again (include/uapi/linux/timerfd.h). */
+    static final int TFD_CLOEXEC = 0x80000;
+    static final int TFD_NONBLOCK = 0x800;
+    /** include/uapi/linux/time.h; System.nanoTime reads the same clock. */
+    static final int CLOCK_MONOTONIC = 1;
 
     private EpollFlags() {
     }

@@ -35,4 +35,19 @@ interface EpollNative {
     long write(int fd, long buf, long count);
 
     int close(int fd);
+
+    /** {@code timerfd_create(clockid, flags)}: a new timerfd, or {@code -errno}. */
+    int timerfdCreate(int clockid, int flags);
+
+    /**
+     * {@code timerfd_settime(fd, flags, newValue, oldValue)}: {@code newValue} is the address of a
+     * {@code struct itimerspec} (32 bytes on LP64), {@code oldValue} one to fill, or 0.
+     */
+    int timerfdSettime(int fd, int flags, long newValue, long oldValue);
+
+    /**
+     * {@code pidfd_open(pid, flags)} through {@code syscall(2)}, since glibc has a wrapper only from
+     * 2.36: a pidfd, or {@code -errno} (ENOSYS before Linux 5.3).
+     */
+    int pidfdOpen(int pid, int flags);
 }

@@ -9,9 +9,11 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
+import java.util.OptionalInt;
 
 /**
  * One epoll instance. The token is the 64-bit {@code data} of each registration, so events decode
@@ -36,6 +38,10 @@ import java.io.IOException;
  * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
  * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
  * costs its two descriptors until a poller is interrupted.)
+ *
+ * <p>Timers live in an inner epoll set ({@link EpollTimers}), made at the first timer, whose
+ * record here is told apart the same way (EPOLLRDNORM, data {@link EpollTimers#DATA}); processes
+ * are descriptors this selector owns ({@link EpollProcesses}), registered with the user's token.
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -67,6 +73,9 @@ final class EpollSelector implements Selector {
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
+    /** Made at the first timer, under this selector's lock; null until then. */
+    private volatile EpollTimers timers;
+    private final EpollProcesses processes;
 
     /**
      * A test's stand-in for a kernel that has run out of epoll watches (ENOSPC at
@@ -107,6 +116,7 @@ final class EpollSelector implements Selector {
         this.one = new Memory(8);
         one.setLong(0, 1);
         this.nanosecondTimeouts = usePwait2 && EpollPwait2.available(calls, ep);
+        this.processes = new EpollProcesses(calls, this::ctl);
     }
 
     boolean nanosecondTimeouts() {
@@ -193,8 +203,8 @@ final class EpollSelector implements Selector {
         }
         try {
             int n = waitRetryingSignals(buffer, batch, timeoutNanos);
-            if (n > 0 && !closing) {
-                decode(buffer, n, sink);
+            if (n > 0 && !closing && decode(buffer, n, sink)) {
+                timers.drain(buffer, sink);
             }
         } finally {
             if (!buffers.give(buffer)) {
@@ -244,13 +254,21 @@ final class EpollSelector implements Selector {
         return millis > MAX_MILLIS ? -1 : (int) millis;
     }
 
-    private static void decode(EpollBuffer buffer, int n, EventSink sink) {
+    /**
+     * Adds the records' events to the sink; true if the timers' inner set was among them, which
+     * the caller then drains into the room left (at least one slot: that record took none).
+     */
+    private static boolean decode(EpollBuffer buffer, int n, EventSink sink) {
+        boolean timersReady = false;
         for (int i = 0; i < n; i++) {
             int events = buffer.events(i);
             if ((events & EpollFlags.EPOLLRDNORM) == 0) {
                 sink.add(buffer.data(i), EpollFlags.toReadiness(events));
+            } else if (buffer.data(i) == EpollTimers.DATA) {
+                timersReady = true;
             }
         }
+        return timersReady;
     }
 
     @Override
@@ -265,6 +283,58 @@ final class EpollSelector implements Selector {
             throw Errno.exception("epoll_ctl(ADD)", fd, "(waker token=" + token + ")", errno);
         }
         return new EventFdWaker(fd, calls);
+    }
+
+    @Override
+    public TimerHandle newTimer(long token) throws IOException {
+        CtlRecord record = new CtlRecord();
+        try {
+            return timers().add(token, record);
+        } finally {
+            record.free();
+        }
+    }
+
+    /** The timers' inner set, made and added to this set at the first call. */
+    private synchronized EpollTimers timers() throws IOException {
+        EpollTimers t = timers;
+        if (t != null) {
+            return t;
+        }
+        int inner = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
+        if (inner < 0) {
+            throw Errno.exception("epoll_create1", -1, "(timers of " + this + ")", -inner);
+        }
+        // IN as well as RDNORM: a nested epoll wakes its watchers with the key EPOLLIN alone, which
+        // a record asking for RDNORM alone would ignore (ep_poll_callback), missing every expiry.
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, inner, EpollFlags.EPOLLIN | EpollFlags.EPOLLRDNORM, EpollTimers.DATA);
+        if (errno != 0) {
+            calls.close(inner);
+            throw Errno.exception("epoll_ctl(ADD)", inner, "(timers of " + this + ")", errno);
+        }
+        timers = t = new EpollTimers(calls, layout, inner);
+        return t;
+    }
+
+    @Override
+    public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        processes.register(process, token, interests);
+    }
+
+    @Override
+    public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        processes.reregister(process, token, interests);
+    }
+
+    @Override
+    public void deregisterProcess(ProcessHandle process) throws IOException {
+        processes.deregister(process);
+    }
+
+    /** The epoll fd: readable while a record is ready, including the interrupt nudge's. */
+    @Override
+    public OptionalInt descriptor() {
+        return OptionalInt.of(epfd);
     }
 
     @Override
@@ -343,6 +413,10 @@ final class EpollSelector implements Selector {
 
     @Override
     public void close() {
+        processes.close();
+        if (timers != null) {
+            calls.close(timers.fd());
+        }
         if (nudgeRead >= 0) {
             calls.close(nudgeRead);
             calls.close(nudgeWrite);

@@ -71,4 +71,19 @@ final class JnaEpollNative implements EpollNative {
     public int close(int fd) {
         return check(LibC.close(fd));
     }
+
+    @Override
+    public int timerfdCreate(int clockid, int flags) {
+        return check(LibC.timerfd_create(clockid, flags));
+    }
+
+    @Override
+    public int timerfdSettime(int fd, int flags, long newValue, long oldValue) {
+        return check(LibC.timerfd_settime(fd, flags, newValue, oldValue));
+    }
+
+    @Override
+    public int pidfdOpen(int pid, int flags) {
+        return (int) check(LibC.syscall(LibC.SYS_PIDFD_OPEN, pid, flags));
+    }
 }

@@ -79,6 +79,16 @@ final class FfmEpollNative implements EpollNative {
     private static final MethodHandle WRITE = plain("write", IO);
     private static final MethodHandle WRITE_ERRNO = capturing("write", IO);
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TIMERFD_CREATE =
+            capturing("timerfd_create", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final FunctionDescriptor SETTIME = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    /** Arming and cancelling a timer are hot (0 B/op is the goal): first without capture, as read is. */
+    private static final MethodHandle TIMERFD_SETTIME = plain("timerfd_settime", SETTIME);
+    private static final MethodHandle TIMERFD_SETTIME_ERRNO = capturing("timerfd_settime", SETTIME);
+    /** syscall(long number, ...): the two arguments after the number are variadic. */
+    private static final MethodHandle SYSCALL2 = LINKER.downcallHandle(symbol("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
 
     static final FfmEpollNative INSTANCE = new FfmEpollNative();
 
@@ -260,6 +270,44 @@ final class FfmEpollNative implements EpollNative {
         try {
             int r = (int) CLOSE.invokeExact(state, fd);
             return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int timerfdCreate(int clockid, int flags) {
+        MemorySegment state = STATE.get();
+        try {
+            int r = (int) TIMERFD_CREATE.invokeExact(state, clockid, flags);
+            return r < 0 ? -errno(state) : r;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Repeating a failed settime is sound: it sets the same value again, and its failures recur. */
+    @Override
+    public int timerfdSettime(int fd, int flags, long newValue, long oldValue) {
+        try {
+            int r = (int) TIMERFD_SETTIME.invokeExact(fd, flags, newValue, oldValue);
+            if (r >= 0) {
+                return r;
+            }
+            MemorySegment state = STATE.get();
+            r = (int) TIMERFD_SETTIME_ERRNO.invokeExact(state, fd, flags, newValue, oldValue);
+            return r >= 0 ? r : -errno(state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    @Override
+    public int pidfdOpen(int pid, int flags) {
+        MemorySegment state = STATE.get();
+        try {
+            long r = (long) SYSCALL2.invokeExact(state, LibC.SYS_PIDFD_OPEN, (long) pid, (long) flags);
+            return r < 0 ? -errno(state) : (int) r;
         } catch (Throwable t) {
             throw unexpected(t);
         }

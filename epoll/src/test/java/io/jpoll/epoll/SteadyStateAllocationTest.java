@@ -74,4 +74,47 @@ class SteadyStateAllocationTest {
             fds.forEach(LibC::close);
         }
     }
+
+    /**
+     * Arming a timer, reporting its expiry with its count, and cancelling it allocate nothing
+     * either: each round sets a one-shot timer to expire at once, polls its event, re-arms it as
+     * a periodic one, polls again, and cancels it.
+     */
+    @Test
+    void timerExpiriesAllocateNothing() throws Exception {
+        try (Poll poll = Poll.open("epoll")) {
+            io.jpoll.Timer timer = poll.timer(-77);
+            Events events = new Events(8);
+            Duration timeout = Duration.ofSeconds(1);
+            Duration period = Duration.ofNanos(20_000);
+            Runnable round = () -> {
+                try {
+                    timer.set(Duration.ZERO);
+                    if (poll.poll(events, timeout) != 1 || events.token(0) != -77 || events.expirations(0) != 1
+                            || !events.isReadable(0)) {
+                        throw new AssertionError("one-shot expiry: " + events.size() + " events");
+                    }
+                    timer.set(period, period);
+                    if (poll.poll(events, timeout) != 1 || events.token(0) != -77 || events.expirations(0) < 1) {
+                        throw new AssertionError("periodic expiry: " + events.size() + " events");
+                    }
+                    timer.cancel();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            for (int i = 0; i < 20_000; i++) {
+                round.run();
+            }
+            long thread = Thread.currentThread().getId();
+            long before = THREADS.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 10_000; i++) {
+                round.run();
+            }
+            long allocated = THREADS.getThreadAllocatedBytes(thread) - before;
+            // 20,000 expiries and 30,000 sets and cancels; an object per expiry would be >= 320,000 bytes.
+            assertTrue(allocated < 4096, "allocated " + allocated + " bytes over 20,000 timer expiries ("
+                    + EpollBinding.describe() + ")");
+        }
+    }
 }
