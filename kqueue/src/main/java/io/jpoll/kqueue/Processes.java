@@ -125,7 +125,11 @@ final class Processes {
             watching = true;
         } finally {
             if (!watching) {
-                forget(pid, slot);
+                // A pidfd opened before the EV_ADD failed holds no knote: just close it.
+                int fd = forget(pid, slot);
+                if (fd >= 0) {
+                    kernel.close(fd);
+                }
             }
         }
     }
@@ -159,11 +163,7 @@ final class Processes {
         if (slot < 0) {
             throw new NotRegisteredException("Registry.deregister process " + pid + ": not registered with this Poll");
         }
-        int fd;
-        synchronized (this) {
-            fd = fds[slot];
-        }
-        forget(pid, slot);
+        int fd = forget(pid, slot);
         int err;
         if (viaPidfd) {
             err = fd < 0 ? 0 : host.change(fd, c.evfiltRead, c.evDelete | c.evReceipt, 0, 0L);
@@ -269,11 +269,16 @@ final class Processes {
         }
     }
 
-    /** Ends the registration of {@code pid} in the table and the exited list. */
-    private synchronized void forget(int pid, int slot) {
+    /**
+     * Ends the registration of {@code pid} in the table and the exited list; the pidfd it held,
+     * now the caller's to close, or -1.
+     */
+    private synchronized int forget(int pid, int slot) {
+        int fd = fds[slot];
         regs.retire(pid);
         fds[slot] = -1;
         removeExit(slot);
+        return fd;
     }
 
     // ---- the exited list, under the monitor (copy on write) ----

@@ -388,6 +388,25 @@ class FakeKernelEventsTest {
                 () -> s.registerProcess(h, 1, Interests.READABLE.add(Interests.WRITABLE)));
     }
 
+    /** A register that fails after pidfd_open closes the pidfd: nothing is left open. */
+    @Test
+    void aFailedRegisterLeavesNoPidfd() throws IOException {
+        FakeKernel k = new FakeKernel(KqueueProfile.LIBKQUEUE);
+        KqueueSelector s = open(k);
+        int before = k.openDescriptors();
+        int pid = k.spawn();
+        k.changeFailure = FakeKernel.EIO;
+        NativeException e = assertThrows(NativeException.class,
+                () -> s.registerProcess(k.handle(pid), 1, Interests.READABLE.level()));
+        assertEquals("kevent(EV_ADD) EVFILT_READ pidfd pid=" + pid + " token=1: EIO (Input/output error)",
+                e.getMessage());
+        k.changeFailure = 0;
+        assertEquals(before, k.openDescriptors(), "the pidfd was closed");
+        s.registerProcess(k.handle(pid), 1, Interests.READABLE.level());
+        k.exit(pid, 0);
+        assertEquals(1L, select(s).token(0));
+    }
+
     /** Pidfds still open when the selector closes are closed with it (libkqueue only has them). */
     @Test
     void closeClosesThePidfds() throws IOException {
