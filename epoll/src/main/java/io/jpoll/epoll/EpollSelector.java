@@ -9,11 +9,9 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
-import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
-import java.util.OptionalInt;
 
 /**
  * One epoll instance. The token is the 64-bit {@code data} of each registration, so events decode
@@ -38,10 +36,6 @@ import java.util.OptionalInt;
  * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
  * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
  * costs its two descriptors until a poller is interrupted.)
- *
- * <p>Timers live in an inner epoll set ({@link EpollTimers}), made at the first timer, whose
- * record here is told apart the same way (EPOLLRDNORM, data {@link EpollTimers#DATA}); processes
- * are descriptors this selector owns ({@link EpollProcesses}), registered with the user's token.
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -73,8 +67,13 @@ final class EpollSelector implements Selector {
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
-    /** Made at the first timer, under this selector's lock; null until then. */
+    /**
+     * The timers' inner epoll set, made at the first timer under this selector's lock; null until
+     * then. Its record here is told apart as the nudge's is, by EPOLLRDNORM, and from the nudge
+     * by its data, {@link EpollTimers#DATA}.
+     */
     private volatile EpollTimers timers;
+    /** The processes watched, through descriptors this selector owns, with the user's tokens. */
     private final EpollProcesses processes;
 
     /**
@@ -286,7 +285,7 @@ final class EpollSelector implements Selector {
     }
 
     @Override
-    public TimerHandle newTimer(long token) throws IOException {
+    public io.jpoll.spi.TimerHandle newTimer(long token) throws IOException {
         CtlRecord record = new CtlRecord();
         try {
             return timers().add(token, record);
@@ -333,8 +332,8 @@ final class EpollSelector implements Selector {
 
     /** The epoll fd: readable while a record is ready, including the interrupt nudge's. */
     @Override
-    public OptionalInt descriptor() {
-        return OptionalInt.of(epfd);
+    public java.util.OptionalInt descriptor() {
+        return java.util.OptionalInt.of(epfd);
     }
 
     @Override
@@ -413,16 +412,16 @@ final class EpollSelector implements Selector {
 
     @Override
     public void close() {
-        processes.close();
-        if (timers != null) {
-            calls.close(timers.fd());
-        }
         if (nudgeRead >= 0) {
             calls.close(nudgeRead);
             calls.close(nudgeWrite);
             nudgeBuffer.close();
         }
         calls.close(interruptFd);
+        processes.close();
+        if (timers != null) {
+            calls.close(timers.fd());
+        }
         calls.close(epfd);
         buffers.drain(EpollBuffer::free);
         ctlRecords.drain(CtlRecord::free);

@@ -8,10 +8,10 @@ import io.jpoll.NativeException;
  */
 final class Errno {
     static final int ENOENT = 2;
-    static final int ESRCH = 3;
     static final int EEXIST = 17;
     static final int ENOSPC = 28;
     static final int ENOSYS = 38;
+    static final int ESRCH = 3;
 
     private static final String[] NAMES = new String[134];
 

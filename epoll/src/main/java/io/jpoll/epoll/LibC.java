@@ -15,12 +15,6 @@ import com.sun.jna.Platform;
 final class LibC {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
-    /**
-     * {@code __NR_pidfd_open}: 434 on every architecture jpoll runs on (x86_64, aarch64, riscv64,
-     * ppc64le, s390x), since Linux 5.3 numbered new calls alike everywhere; only alpha and ia64,
-     * which jpoll does not support, differ (544).
-     */
-    static final long SYS_PIDFD_OPEN = 434;
 
     static {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -50,6 +44,13 @@ final class LibC {
 
     /** {@code newValue} and {@code oldValue} are addresses of {@code struct itimerspec}; old may be 0. */
     static native int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+
+    /**
+     * {@code __NR_pidfd_open}: 434 on every architecture jpoll runs on (x86_64, aarch64, riscv64,
+     * ppc64le, s390x), since Linux 5.3 numbered new calls alike everywhere; only alpha and ia64,
+     * which jpoll does not support, differ (544).
+     */
+    static final long SYS_PIDFD_OPEN = 434;
 
     /**
      * {@code syscall(number, a, b)}. syscall is variadic, but every argument here is a 64-bit integer

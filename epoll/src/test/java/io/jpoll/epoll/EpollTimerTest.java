@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class EpollTimerTest {
     private static final long MS = 1_000_000L;
+    private static final int EAGAIN = 11;
 
     private static EpollSelector selector(EpollNative calls) throws Exception {
         return new EpollSelector(EpollEventLayout.forArch(Platform.arch()), false, calls);
@@ -41,7 +48,7 @@ class EpollTimerTest {
                 assertEquals(0, calls.timerfdSettime(fd, 0, Pointer.nativeValue(spec), 0), calls.name());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 long got;
-                while ((got = calls.read(fd, Pointer.nativeValue(count), 8)) == -LibC.EAGAIN) {
+                while ((got = calls.read(fd, Pointer.nativeValue(count), 8)) == -EAGAIN) {
                     assertTrue(System.nanoTime() < deadline, calls.name() + ": a 1 ns timer never expired");
                     Thread.onSpinWait();
                 }
@@ -120,6 +127,79 @@ class EpollTimerTest {
                 assertEquals(0, sink.size(), calls.name() + ": the expiry before the cancel is gone");
                 timer.close();
             }
+        }
+    }
+
+    /**
+     * A poller has taken a timer's record from the inner set and not yet read the timerfd when
+     * another thread closes the timer and opens a pipe, which the kernel may give the timerfd's
+     * number. The close must wait for the poller, or the poller would read the pipe (or a closed
+     * fd): the pipe keeps its bytes and the expiry, taken before the close, is reported.
+     */
+    @Test
+    void aTimerClosedWhileAPollerHoldsItsRecordIsNotClosedUnderThePoller() throws Exception {
+        AtomicInteger creates = new AtomicInteger();
+        AtomicInteger inner = new AtomicInteger(-1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EpollNative real = EpollBinding.NATIVE;
+        EpollNative pausing = (EpollNative) Proxy.newProxyInstance(EpollNative.class.getClassLoader(),
+                new Class<?>[]{EpollNative.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("epollCreate1") && creates.incrementAndGet() == 2) {
+                        inner.set((Integer) result); // the first is the selector's set, the second the timers'
+                    } else if (method.getName().equals("epollWait") && (Integer) args[0] == inner.get()
+                            && (Integer) result > 0) {
+                        holding.countDown();
+                        assertTrue(release.await(10, TimeUnit.SECONDS));
+                    }
+                    return result;
+                });
+        try (SelectorUnderTest s = new SelectorUnderTest(selector(pausing))) {
+            TimerHandle timer = s.selector.newTimer(5);
+            timer.set(1, 0);
+            EventSink sink = new EventSink(4);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread poller = new Thread(() -> {
+                try {
+                    s.selector.select(sink, TimeUnit.SECONDS.toNanos(5));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "holding-poller");
+            poller.start();
+            assertTrue(holding.await(5, TimeUnit.SECONDS), "the poller never took the timer's record");
+            int[] pipe = new int[2];
+            Thread closer = new Thread(() -> {
+                timer.close();
+                try (Memory fds = new Memory(8); Memory bytes = new Memory(8)) {
+                    assertEquals(0, LibC.pipe2(Pointer.nativeValue(fds), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK));
+                    pipe[0] = fds.getInt(0);
+                    pipe[1] = fds.getInt(4);
+                    bytes.setLong(0, 0x0102030405060708L);
+                    assertEquals(8, LibC.write(pipe[1], Pointer.nativeValue(bytes), 8));
+                }
+            }, "closer");
+            closer.start();
+            closer.join(200); // the close waits for the poller; give it the chance to be wrong
+            release.countDown();
+            poller.join(5000);
+            closer.join(5000);
+            assertNull(failure.get());
+            try (Memory bytes = new Memory(16)) {
+                assertEquals(8, LibC.read(pipe[0], Pointer.nativeValue(bytes), 16), "the pipe kept its bytes");
+            } finally {
+                LibC.close(pipe[0]);
+                LibC.close(pipe[1]);
+            }
+            assertEquals(1, sink.size(), "the expiry taken before the close");
+            assertEquals(5, sink.token(0));
+            assertEquals(1, sink.count(0));
         }
     }
 

@@ -9,6 +9,8 @@ import io.jpoll.Timer;
 import io.jpoll.Waker;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,6 +260,75 @@ class TimerTest extends PollFixture {
         assertNull(failure.get());
         assertEquals(rounds, delivered.get(), "deliveries");
         assertEquals(rounds, counted.get(), "expirations");
+    }
+
+    /**
+     * Timers made and closed over and over while four threads poll them: a poller never reads a
+     * descriptor that is no longer its timer's. After each close a pipe is made, which the OS
+     * tends to give the closed timer's number, and 8 bytes are written to it; every pipe must
+     * still hold its 8 bytes at the end.
+     */
+    @Test
+    void closingTimersWhilePollersDrainThemNeverReadsAnotherDescriptor() throws Exception {
+        int timers = 400;
+        List<Pipe> pipes = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong seen = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> pollers = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            Thread t = new Thread(() -> {
+                Events mine = new Events(16);
+                try {
+                    while (!stop.get()) {
+                        poll.poll(mine, Duration.ofMillis(20));
+                        for (int i = 0; i < mine.size(); i++) {
+                            long token = mine.token(i);
+                            if (token < 0 || token >= timers || mine.expirations(i) < 1 || !mine.isReadable(i)) {
+                                throw new AssertionError("not a timer's expiry: " + mine.get(i));
+                            }
+                            seen.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable t2) {
+                    failure.compareAndSet(null, t2);
+                }
+            }, "timer-churn-poller-" + p);
+            t.start();
+            pollers.add(t);
+        }
+        try {
+            for (int i = 0; i < timers && failure.get() == null; i++) {
+                Timer timer = poll.timer(i);
+                timer.set(Duration.ZERO, Duration.ofNanos(20_000));
+                long until = System.nanoTime() + ThreadLocalRandom.current().nextLong(20_000, 200_000);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                timer.close();
+                Pipe pipe = Pipe.open();
+                pipes.add(pipe);
+                assertEquals(8, pipe.sink().write(ByteBuffer.wrap(new byte[8])));
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : pollers) {
+                t.join(5000);
+            }
+        }
+        try {
+            assertNull(failure.get());
+            assertTrue(seen.get() > 0, "no expiry was seen at all");
+            for (Pipe pipe : pipes) {
+                pipe.source().configureBlocking(false);
+                assertEquals(8, pipe.source().read(ByteBuffer.allocate(16)), "a pipe lost its bytes");
+            }
+        } finally {
+            for (Pipe pipe : pipes) {
+                pipe.source().close();
+                pipe.sink().close();
+            }
+        }
     }
 
     @Test
