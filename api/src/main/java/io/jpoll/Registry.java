@@ -57,13 +57,14 @@ public final class Registry {
      * @throws ClosedChannelException        if the source's channel was closed, before or during the
      *                                       call; a registration made during the call is removed
      *                                       again (see the class comment)
-     * @throws UnsupportedOperationException if the backend does not offer the trigger
+     * @throws UnsupportedOperationException if the backend refuses the interests: a trigger it does
+     *                                       not offer, or what it cannot watch (kqueue: PRIORITY alone)
      * @throws NativeException               if the OS refuses (a regular file, a closed fd, ...)
      * @throws IllegalArgumentException      if a {@linkplain Source#process process} is asked for
      *                                       more than READABLE
      */
     public void register(Source source, long token, Interests interests) throws IOException {
-        check("Registry.register", source, interests);
+        check("Registry.register", source, token, interests);
         Gate gate = poll.gate();
         // Entering before the OS call is also the release half of the happens-before edge to the
         // thread that polls the event (see Gate).
@@ -101,10 +102,11 @@ public final class Registry {
      * @throws NativeException        if the OS refuses
      * @throws IOException            for another failure of the backend
      * @throws NotRegisteredException if the source is not registered with this Poll
+     * @throws UnsupportedOperationException if the backend refuses the interests, as {@link #register} says
      * @throws IllegalArgumentException if a {@linkplain Source#process process} is asked for more than READABLE
      */
     public void reregister(Source source, long token, Interests interests) throws IOException {
-        check("Registry.reregister", source, interests);
+        check("Registry.reregister", source, token, interests);
         Gate gate = poll.gate();
         // The release half of the happens-before edge to the next event's poller (see Gate).
         if (!gate.enter()) {
@@ -171,17 +173,21 @@ public final class Registry {
         }
     }
 
-    private void check(String operation, Source source, Interests interests) throws ClosedChannelException {
+    private void check(String operation, Source source, long token, Interests interests) throws ClosedChannelException {
         if (source == null) {
             throw new NullPointerException(operation + ": source is null");
         }
         if (interests == null) {
             throw new NullPointerException(operation + ": interests is null");
         }
-        if (!selector.supports(interests.trigger())) {
-            throw new UnsupportedOperationException(operation + " " + source + ": the " + poll.backend()
-                    + " backend does not support " + interests.trigger() + ": "
-                    + selector.unsupportedReason(interests.trigger()));
+        String refusal = selector.refusal(interests);
+        if (refusal == null && !selector.supports(interests.trigger())) {
+            // A backend whose refusal forgot its own triggers: refuse anyway, with less to say.
+            refusal = interests.trigger() + " is not offered by this backend";
+        }
+        if (refusal != null) {
+            throw new UnsupportedOperationException(operation + " " + source + " token=" + token + ": the "
+                    + poll.backend() + " backend refuses " + interests + ": " + refusal);
         }
         if (source.process() != null && (interests.isWritable() || interests.isPriority())) {
             throw new IllegalArgumentException(operation + " " + source + ": a process can only be watched"

@@ -168,9 +168,16 @@ public class FakeBackend implements Backend {
             return trigger != Trigger.EDGE;
         }
 
+        /** Set to model a backend whose refusal forgets the triggers {@link #supports} refuses. */
+        volatile boolean refusalForgetsTriggers;
+
+        /** Refuses what it cannot do, as kqueue refuses PRIORITY alone and IOCP refuses EDGE. */
         @Override
-        public String unsupportedReason(Trigger trigger) {
-            return "the fake cannot see edges";
+        public String refusal(Interests interests) {
+            if (interests.trigger() == Trigger.EDGE && !refusalForgetsTriggers) {
+                return "the fake cannot see edges";
+            }
+            return interests.isReadable() || interests.isWritable() ? null : "the fake watches no PRIORITY alone";
         }
 
         private void check() {
@@ -193,7 +200,7 @@ public class FakeBackend implements Backend {
             interleave();
             calls.add("register " + handle + " " + token + " " + interests);
             if (registered.putIfAbsent(handle, token) != null) {
-                throw new AlreadyRegisteredException("fake: " + handle);
+                throw new AlreadyRegisteredException("Registry.register", "fd", handle, token, "fake");
             }
         }
 
@@ -203,7 +210,7 @@ public class FakeBackend implements Backend {
             interleave();
             calls.add("reregister " + handle + " " + token + " " + interests);
             if (registered.replace(handle, token) == null) {
-                throw new NotRegisteredException("fake: " + handle);
+                throw new NotRegisteredException("Registry.reregister", "fd", handle, token, null);
             }
         }
 
@@ -213,7 +220,7 @@ public class FakeBackend implements Backend {
             interleave();
             calls.add("deregister " + handle);
             if (registered.remove(handle) == null) {
-                throw new NotRegisteredException("fake: " + handle);
+                throw new NotRegisteredException("Registry.deregister", "fd", handle, null);
             }
         }
 

@@ -93,11 +93,46 @@ class PollTest {
             assertEquals("Poll.supports: trigger is null", assertThrows(NullPointerException.class, () -> poll.supports(null)).getMessage());
             UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
                     () -> r.register(fd, 9, Interests.READABLE.edge()));
-            assertEquals("Registry.register " + fd + ": the fake backend does not support EDGE: the fake cannot see edges", u.getMessage());
+            assertEquals("Registry.register " + fd + " token=9: the fake backend refuses READABLE (EDGE): the fake cannot see edges",
+                    u.getMessage());
+            u = assertThrows(UnsupportedOperationException.class, () -> r.reregister(fd, -3, Interests.PRIORITY.level()));
+            assertEquals("Registry.reregister " + fd + " token=-3: the fake backend refuses PRIORITY (LEVEL): the fake watches"
+                    + " no PRIORITY alone", u.getMessage());
             assertFalse(poll.supports(Trigger.EDGE));
             assertTrue(poll.supports(Trigger.LEVEL));
             assertTrue(lastSelector().calls.isEmpty(), "nothing invalid reached the backend: " + lastSelector().calls);
         }
+    }
+
+    @Test
+    void aTriggerTheBackendDoesNotSupportIsRefusedEvenWhenItsRefusalForgetsIt() throws IOException {
+        try (Poll poll = Poll.open()) {
+            lastSelector().refusalForgetsTriggers = true;
+            Source fd = src(4);
+            UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                    () -> poll.registry().register(fd, 2, Interests.WRITABLE.edge()));
+            assertEquals("Registry.register " + fd + " token=2: the fake backend refuses WRITABLE (EDGE): EDGE is not"
+                    + " offered by this backend", u.getMessage());
+            assertTrue(lastSelector().calls.isEmpty(), "nothing refused reached the backend: " + lastSelector().calls);
+        }
+    }
+
+    @Test
+    void registrationExceptionsFormatTheirMessageLikeNativeException() throws IOException {
+        try (Poll poll = Poll.open()) {
+            Registry r = poll.registry();
+            r.register(src(6), 1, Interests.READABLE);
+            assertEquals("Registry.register fd=6 token=-7: already registered with this Poll (fake)",
+                    assertThrows(AlreadyRegisteredException.class, () -> r.register(src(6), -7, Interests.READABLE)).getMessage());
+            assertEquals("Registry.reregister fd=8 token=" + Long.MIN_VALUE + ": not registered with this Poll",
+                    assertThrows(NotRegisteredException.class, () -> r.reregister(src(8), Long.MIN_VALUE, Interests.READABLE)).getMessage());
+            assertEquals("Registry.deregister fd=8: not registered with this Poll",
+                    assertThrows(NotRegisteredException.class, () -> r.deregister(src(8))).getMessage());
+        }
+        assertEquals("Registry.deregister socket=520: not registered with this Poll (the socket was closed)",
+                new NotRegisteredException("Registry.deregister", "socket", 520, "the socket was closed").getMessage());
+        assertEquals("Registry.register pid=4242 token=0: already registered with this Poll",
+                new AlreadyRegisteredException("Registry.register", "pid", 4242, 0, null).getMessage());
     }
 
     @Test

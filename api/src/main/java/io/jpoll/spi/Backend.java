@@ -43,7 +43,21 @@ public interface Backend {
      * Opens a new OS queue for one {@code Poll}.
      *
      * @return a new selector: one per {@code Poll}
-     * @throws IOException if the OS refuses, as a {@code NativeException} where it can say why
+     * @throws IOException           if the OS refuses, as a {@code NativeException} where it can say why
+     * @throws IllegalStateException if the backend cannot run here: {@link #unsupportedHere()}
      */
     Selector open() throws IOException;
+
+    /**
+     * The exception {@link #open()} throws where this backend cannot run, so that it has the same
+     * type and message shape in every backend, like {@code Backend.open: the iocp backend cannot run
+     * here: the iocp backend needs Windows; this is Linux 6.1 (amd64)}. {@code Poll.open} never gets
+     * there: it opens only supported backends.
+     *
+     * @return an exception naming the backend and {@link #unsupportedReason()}, for the caller to throw
+     */
+    default IllegalStateException unsupportedHere() {
+        return new IllegalStateException("Backend.open: the " + name() + " backend cannot run here: "
+                + unsupportedReason());
+    }
 }

@@ -34,13 +34,21 @@ public interface Selector {
     boolean supports(Trigger trigger);
 
     /**
-     * Why a trigger is not offered, for the exception the API throws when it is asked for.
+     * Why this selector refuses a registration with these interests, or null when it takes them.
+     * The API asks before every register and reregister, before the OS call, and turns a refusal
+     * into an {@link UnsupportedOperationException} shaped like
+     * {@code Registry.register fd 7 token=3: the kqueue backend refuses PRIORITY (ONESHOT): <refusal>}.
+     * So a backend states what it cannot do here, once, and never throws it from {@link #register}.
      *
-     * @param trigger a trigger {@link #supports} refuses
-     * @return why, for the exception the API throws
+     * <p>The default refuses exactly the triggers {@link #supports} refuses. An override must refuse
+     * those too (the API checks {@link #supports} as well, with a reason that says less).
+     *
+     * @param interests interests a user asked for
+     * @return null to accept; otherwise why not, as a sentence that also says what to do instead
      */
-    default String unsupportedReason(Trigger trigger) {
-        return "this backend does not offer " + trigger;
+    default String refusal(Interests interests) {
+        Trigger trigger = interests.trigger();
+        return supports(trigger) ? null : trigger + " is not offered by this backend";
     }
 
     /**
@@ -48,7 +56,7 @@ public interface Selector {
      *
      * @param handle    the fd or SOCKET
      * @param token     what its events carry
-     * @param interests readiness kinds and trigger, one the selector {@link #supports}
+     * @param interests readiness kinds and trigger, ones the selector does not {@linkplain #refusal refuse}
      * @throws io.jpoll.AlreadyRegisteredException if the handle is registered already
      * @throws io.jpoll.NativeException            if the OS refuses
      * @throws IOException                         for any other failure

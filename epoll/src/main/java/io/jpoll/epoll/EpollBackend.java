@@ -7,15 +7,23 @@ import io.jpoll.spi.Selector;
 import java.io.IOException;
 import java.util.Set;
 
-/** The Linux epoll backend, found through {@link java.util.ServiceLoader}. */
+/**
+ * The Linux epoll backend, found through {@link java.util.ServiceLoader}. Support is decided once:
+ * Linux, a 64-bit architecture with the generic constants, and libc bound (through the binding
+ * {@link EpollBinding} chose); loading this class elsewhere touches no native library.
+ */
 public final class EpollBackend implements Backend {
+    /** The rank among supported backends: epoll is the one Linux queue, so the highest. */
+    static final int PRIORITY = 100;
+
     /** 64-bit Linux architectures whose epoll, eventfd and O_* values are the generic ones. */
     private static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "riscv64", "ppc64le", "s390x", "loongarch64");
 
     /** Set {@code -Djpoll.epoll.pwait2=false} to use millisecond epoll_wait timeouts only. */
     static final String PWAIT2_PROPERTY = "jpoll.epoll.pwait2";
 
-    private static final class Probe {
+    /** Decided at first use: why epoll cannot run here, or null. */
+    private static final class Support {
         static final String FAILURE = probe();
 
         private static String probe() {
@@ -45,23 +53,23 @@ public final class EpollBackend implements Backend {
 
     @Override
     public boolean isSupported() {
-        return Probe.FAILURE == null;
+        return unsupportedReason() == null;
     }
 
     @Override
     public String unsupportedReason() {
-        return Probe.FAILURE;
+        return Support.FAILURE;
     }
 
     @Override
     public int priority() {
-        return 100;
+        return PRIORITY;
     }
 
     @Override
     public Selector open() throws IOException {
-        if (Probe.FAILURE != null) {
-            throw new IllegalStateException("epoll backend: " + Probe.FAILURE);
+        if (!isSupported()) {
+            throw unsupportedHere();
         }
         boolean pwait2 = !"false".equalsIgnoreCase(System.getProperty(PWAIT2_PROPERTY));
         return new EpollSelector(EpollEventLayout.forArch(Platform.arch()), pwait2, EpollBinding.NATIVE);

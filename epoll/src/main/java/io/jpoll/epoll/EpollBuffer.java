@@ -2,6 +2,7 @@ package io.jpoll.epoll;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.jpoll.spi.Timeouts;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,15 +24,17 @@ final class EpollBuffer {
     private long address;
     private int capacity;
 
-    EpollBuffer(EpollEventLayout layout, int capacity) {
+    /** An empty buffer: the first {@link #ensure} allocates, at the size the first poll needs. */
+    EpollBuffer(EpollEventLayout layout) {
         this.layout = layout;
-        allocate(capacity);
     }
 
     /** Grows to hold at least {@code events} records; never shrinks. */
     void ensure(int events) {
         if (events > capacity) {
-            memory.close();
+            if (memory != null) {
+                memory.close();
+            }
             allocate(Math.max(events, Math.min(capacity * 2, EpollSelector.MAX_BATCH)));
         }
     }
@@ -55,8 +58,8 @@ final class EpollBuffer {
     /** The address of the timespec, after the records. */
     long timespec(long nanos) {
         int at = capacity * layout.size;
-        view.putLong(at, nanos / 1_000_000_000L);
-        view.putLong(at + 8, nanos % 1_000_000_000L);
+        view.putLong(at, Timeouts.timespecSeconds(nanos));
+        view.putLong(at + 8, Timeouts.timespecNanos(nanos));
         return address + at;
     }
 
@@ -82,6 +85,8 @@ final class EpollBuffer {
     }
 
     void free() {
-        memory.close();
+        if (memory != null) {
+            memory.close();
+        }
     }
 }

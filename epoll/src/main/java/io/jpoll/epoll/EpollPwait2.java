@@ -52,7 +52,7 @@ final class EpollPwait2 {
             scratch.clear();
             long base = Pointer.nativeValue(scratch);
             int n = calls.epollPwait2(epfd, base, 1, base + 16, 0);
-            return n >= 0 || n == -LibC.EINTR;
+            return n >= 0 || n == -Errno.EINTR;
         }
     }
 }

@@ -9,9 +9,12 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One epoll instance. The token is the 64-bit {@code data} of each registration, so events decode
@@ -34,8 +37,7 @@ import java.io.IOException;
  * Its records must never reach the user, yet no token is reserved: the pipe's read end is
  * registered for EPOLLRDNORM alone, a bit no registration asks for, and the kernel reports only
  * the bits asked for (plus ERR and HUP), so a record carrying it can only be the nudge's. (An
- * eventfd reports no such bit, hence a pipe; it is made at the first interrupt, so that a Poll
- * costs its two descriptors until a poller is interrupted.)
+ * eventfd reports no such bit, hence a pipe, {@link NudgePipe}.)
  */
 final class EpollSelector implements Selector {
     private static final int POOL_SLOTS = 8;
@@ -47,7 +49,12 @@ final class EpollSelector implements Selector {
      */
     static final int MAX_BATCH = 16384;
     /** epoll_wait's timeout is an int of milliseconds; longer waits are infinite. */
-    private static final long MAX_MILLIS = Integer.MAX_VALUE;
+    private static final int MAX_MILLIS = Integer.MAX_VALUE;
+    /**
+     * epoll_pwait2 takes any timespec; only timeouts within a second of {@code Long.MAX_VALUE} (what
+     * the API passes for a duration beyond a long) wait forever instead, through epoll_wait.
+     */
+    private static final long PWAIT2_MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
 
     private final EpollEventLayout layout;
     private final EpollNative calls;
@@ -55,16 +62,14 @@ final class EpollSelector implements Selector {
     private final int interruptFd;
     /** 8 bytes holding 1: what {@link #interrupt()} adds to the close signal's counter. */
     private final Memory one;
-    /**
-     * The nudge (see {@link #raiseNudge()}): a pipe whose read end is in the set, made at the
-     * first interrupt of a poller; -1 until then. Raised and cleared one at a time (the API's lock).
-     */
-    private volatile int nudgeRead = -1;
-    private volatile int nudgeWrite = -1;
-    /** The nudge pipe's byte buffer, then pipe2's two ints; made with the pipe. */
-    private Memory nudgeBuffer;
+    private final NudgePipe nudge;
     private final BufferPool<EpollBuffer> buffers = new BufferPool<>(POOL_SLOTS);
     private final BufferPool<CtlRecord> ctlRecords = new BufferPool<>(POOL_SLOTS);
+    // Made once, so that taking from and giving to the pools allocates nothing.
+    private final Supplier<EpollBuffer> newBuffer;
+    private final Consumer<EpollBuffer> freeBuffer = EpollBuffer::free;
+    private final Supplier<CtlRecord> newRecord = CtlRecord::new;
+    private final Consumer<CtlRecord> freeRecord = CtlRecord::free;
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
     /**
@@ -92,14 +97,16 @@ final class EpollSelector implements Selector {
     EpollSelector(EpollEventLayout layout, boolean usePwait2, EpollNative calls) throws IOException {
         this.layout = layout;
         this.calls = calls;
+        this.newBuffer = () -> new EpollBuffer(layout);
+        this.nudge = new NudgePipe(calls, fd -> ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.EPOLLRDNORM, 0));
         int ep = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
         if (ep < 0) {
-            throw Errno.exception("epoll_create1", -1, null, -ep);
+            throw Errno.error("epoll_create1", null, -1, null, -ep);
         }
         int efd = calls.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
         if (efd < 0) {
             calls.close(ep);
-            throw Errno.exception("eventfd", -1, "(close signal of a new Poll)", -efd);
+            throw Errno.error("eventfd", null, -1, "(close signal of a new Poll)", -efd);
         }
         this.epfd = ep;
         this.interruptFd = efd;
@@ -109,8 +116,8 @@ final class EpollSelector implements Selector {
         if (errno != 0) {
             calls.close(efd);
             calls.close(ep);
-            ctlRecords.drain(CtlRecord::free);
-            throw Errno.exception("epoll_ctl(ADD)", efd, "(close signal of a new Poll)", errno);
+            ctlRecords.drain(freeRecord);
+            throw Errno.error("epoll_ctl(ADD)", "fd", efd, "(close signal of a new Poll)", errno);
         }
         this.one = new Memory(8);
         one.setLong(0, 1);
@@ -135,10 +142,9 @@ final class EpollSelector implements Selector {
             return;
         }
         if (errno == Errno.EEXIST) {
-            throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
-                    + ": already registered with this Poll (epoll_ctl(ADD): EEXIST)");
+            throw new AlreadyRegisteredException("Registry.register", "fd", fd, token, "epoll_ctl(ADD): EEXIST");
         }
-        throw Errno.exception("epoll_ctl(ADD)", fd, "token=" + token + " interests=" + interests, errno);
+        throw Errno.error("epoll_ctl(ADD)", "fd", fd, "token=" + token + " interests=" + interests, errno);
     }
 
     @Override
@@ -149,10 +155,9 @@ final class EpollSelector implements Selector {
             return;
         }
         if (errno == Errno.ENOENT) {
-            throw new NotRegisteredException("Registry.reregister fd=" + fd + " token=" + token
-                    + ": not registered with this Poll (epoll_ctl(MOD): ENOENT)");
+            throw new NotRegisteredException("Registry.reregister", "fd", fd, token, "epoll_ctl(MOD): ENOENT");
         }
-        throw Errno.exception("epoll_ctl(MOD)", fd, "token=" + token + " interests=" + interests, errno);
+        throw Errno.error("epoll_ctl(MOD)", "fd", fd, "token=" + token + " interests=" + interests, errno);
     }
 
     @Override
@@ -164,10 +169,9 @@ final class EpollSelector implements Selector {
             return;
         }
         if (errno == Errno.ENOENT) {
-            throw new NotRegisteredException("Registry.deregister fd=" + fd
-                    + ": not registered with this Poll (epoll_ctl(DEL): ENOENT)");
+            throw new NotRegisteredException("Registry.deregister", "fd", fd, "epoll_ctl(DEL): ENOENT");
         }
-        throw Errno.exception("epoll_ctl(DEL)", fd, null, errno);
+        throw Errno.error("epoll_ctl(DEL)", "fd", fd, null, errno);
     }
 
     /** epoll_ctl with an event record from a small pool; returns 0 or errno. */
@@ -175,16 +179,11 @@ final class EpollSelector implements Selector {
         if (op == EpollFlags.EPOLL_CTL_ADD && injectedAddErrno != 0) {
             return injectedAddErrno;
         }
-        CtlRecord record = ctlRecords.take();
-        if (record == null) {
-            record = new CtlRecord();
-        }
+        CtlRecord record = ctlRecords.takeOrCreate(newRecord);
         try {
             return -calls.epollCtl(epfd, op, fd, record.fill(layout, events, token));
         } finally {
-            if (!ctlRecords.give(record)) {
-                record.free();
-            }
+            ctlRecords.giveOrFree(record, freeRecord);
         }
     }
 
@@ -194,27 +193,21 @@ final class EpollSelector implements Selector {
             return;
         }
         int batch = Math.min(sink.remaining(), MAX_BATCH);
-        EpollBuffer buffer = buffers.take();
-        if (buffer == null) {
-            buffer = new EpollBuffer(layout, batch);
-        } else {
-            buffer.ensure(batch);
-        }
+        EpollBuffer buffer = buffers.takeOrCreate(newBuffer);
         try {
+            buffer.ensure(batch);
             int n = waitRetryingSignals(buffer, batch, timeoutNanos);
             if (n > 0 && !closing && decode(buffer, n, sink)) {
                 timers.drain(buffer, sink);
             }
         } finally {
-            if (!buffers.give(buffer)) {
-                buffer.free();
-            }
+            buffers.giveOrFree(buffer, freeBuffer);
         }
     }
 
     /** epoll_wait, resumed after EINTR with the time that is left; returns the record count. */
     private int waitRetryingSignals(EpollBuffer buffer, int max, long timeoutNanos) throws IOException {
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long deadline = Timeouts.deadline(timeoutNanos);
         long remaining = timeoutNanos;
         for (;;) {
             int n = waitOnce(buffer, max, remaining);
@@ -222,35 +215,21 @@ final class EpollSelector implements Selector {
                 return n;
             }
             int errno = -n;
-            if (errno != LibC.EINTR) {
-                throw Errno.exception("epoll_wait", epfd, null, errno);
+            if (errno != Errno.EINTR) {
+                throw Errno.error("epoll_wait", "fd", epfd, null, errno);
             }
-            if (closing) {
+            remaining = Timeouts.remaining(deadline);
+            if (closing || remaining == 0) {
                 return 0;
-            }
-            if (timeoutNanos > 0) {
-                remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return 0;
-                }
             }
         }
     }
 
     private int waitOnce(EpollBuffer buffer, int max, long nanos) {
-        if (nanos <= 0) {
-            return calls.epollWait(epfd, buffer.address(), max, nanos == 0 ? 0 : -1);
-        }
-        if (nanosecondTimeouts && nanos < Long.MAX_VALUE) {
+        if (nanos > 0 && nanosecondTimeouts && Timeouts.capped(nanos, PWAIT2_MAX_SECONDS) > 0) {
             return calls.epollPwait2(epfd, buffer.address(), max, buffer.timespec(nanos), 0);
         }
-        return calls.epollWait(epfd, buffer.address(), max, toMillis(nanos));
-    }
-
-    /** Rounds up, so a wait is never shorter than asked; beyond epoll's int range is forever. */
-    static int toMillis(long nanos) {
-        long millis = nanos / 1_000_000L + (nanos % 1_000_000L == 0 ? 0 : 1);
-        return millis > MAX_MILLIS ? -1 : (int) millis;
+        return calls.epollWait(epfd, buffer.address(), max, Timeouts.millisRoundedUp(nanos, MAX_MILLIS));
     }
 
     /**
@@ -274,12 +253,12 @@ final class EpollSelector implements Selector {
     public WakerHandle newWaker(long token) throws IOException {
         int fd = calls.eventfd(0, EpollFlags.EFD_CLOEXEC | EpollFlags.EFD_NONBLOCK);
         if (fd < 0) {
-            throw Errno.exception("eventfd", -1, "(waker token=" + token + ")", -fd);
+            throw Errno.error("eventfd", null, -1, "(waker token=" + token + ")", -fd);
         }
         int errno = ctl(EpollFlags.EPOLL_CTL_ADD, fd, EpollFlags.EPOLLIN | EpollFlags.EPOLLET, token);
         if (errno != 0) {
             calls.close(fd);
-            throw Errno.exception("epoll_ctl(ADD)", fd, "(waker token=" + token + ")", errno);
+            throw Errno.error("epoll_ctl(ADD)", "fd", fd, "(waker token=" + token + ")", errno);
         }
         return new EventFdWaker(fd, calls);
     }
@@ -354,77 +333,25 @@ final class EpollSelector implements Selector {
 
     @Override
     public void raiseNudge() {
-        if (nudgeRead < 0 && !openNudge()) {
-            return;
-        }
-        long written = calls.write(nudgeWrite, Pointer.nativeValue(nudgeBuffer), 1);
-        if (written != 1) {
-            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot wake an interrupted poller: write(pipe): " + Errno.name((int) -written));
-        }
+        nudge.raise();
     }
 
     @Override
     public void clearNudge() {
-        int fd = nudgeRead;
-        if (fd < 0) {
-            return;
-        }
-        long got = calls.read(fd, Pointer.nativeValue(nudgeBuffer), 1);
-        if (got != 1) {
-            System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                    "jpoll: cannot clear the interrupt nudge: read(pipe): " + Errno.name((int) -got));
-        }
-    }
-
-    /** Makes the nudge pipe and adds its read end to the set; false (logged) if the OS refuses. */
-    private boolean openNudge() {
-        Memory memory = new Memory(8);
-        int piped = calls.pipe2(Pointer.nativeValue(memory), EpollFlags.O_CLOEXEC | EpollFlags.O_NONBLOCK);
-        if (piped != 0) {
-            int errno = -piped;
-            memory.close();
-            cannotNudge("pipe2", errno);
-            return false;
-        }
-        int read = memory.getInt(0);
-        int write = memory.getInt(4);
-        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, read, EpollFlags.EPOLLRDNORM, 0);
-        if (errno != 0) {
-            calls.close(read);
-            calls.close(write);
-            memory.close();
-            cannotNudge("epoll_ctl(ADD)", errno);
-            return false;
-        }
-        memory.setByte(0, (byte) 1);
-        nudgeBuffer = memory;
-        nudgeWrite = write;
-        nudgeRead = read;
-        return true;
-    }
-
-    private static void cannotNudge(String operation, int errno) {
-        System.getLogger("io.jpoll.epoll").log(System.Logger.Level.WARNING,
-                "jpoll: cannot wake an interrupted poller, which returns at its timeout: " + operation + ": "
-                        + Errno.name(errno) + " (" + Errno.describe(errno) + ")");
+        nudge.clear();
     }
 
     @Override
     public void close() {
-        if (nudgeRead >= 0) {
-            calls.close(nudgeRead);
-            calls.close(nudgeWrite);
-            nudgeBuffer.close();
-        }
+        nudge.close();
         calls.close(interruptFd);
         processes.close();
         if (timers != null) {
             calls.close(timers.fd());
         }
         calls.close(epfd);
-        buffers.drain(EpollBuffer::free);
-        ctlRecords.drain(CtlRecord::free);
+        buffers.drain(freeBuffer);
+        ctlRecords.drain(freeRecord);
         one.close();
     }
 

@@ -3,11 +3,14 @@ package io.jpoll.epoll;
 import io.jpoll.NativeException;
 
 /**
- * Symbolic names of Linux errno values (include/uapi/asm-generic/errno-base.h and errno.h, shared
- * by x86_64, aarch64, riscv64, ppc64le and s390x), and the NativeException built from them.
+ * The epoll backend's one owner of errno: every value it branches on, the symbolic names of Linux
+ * errno values (include/uapi/asm-generic/errno-base.h and errno.h, shared by x86_64, aarch64,
+ * riscv64, ppc64le and s390x), and {@link #error}, the factory of every NativeException it throws.
  */
 final class Errno {
     static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
     static final int EEXIST = 17;
     static final int ENOSPC = 28;
     static final int ENOSYS = 38;
@@ -60,8 +63,25 @@ final class Errno {
         }
     }
 
-    /** A NativeException for a failed call on {@code fd} (or no fd when {@code fd < 0}). */
+    /**
+     * The NativeException of a failed call, like {@code epoll_ctl(ADD) fd=7 token=3: EPERM (Operation
+     * not permitted)}. The same signature as the kqueue and iocp backends' factories.
+     *
+     * @param operation   the call and its mode
+     * @param handleLabel {@code fd}, or null when the call had no descriptor
+     * @param handle      the descriptor, ignored when {@code handleLabel} is null
+     * @param detail      more context such as the token, or null
+     * @param code        the errno, positive
+     */
+    static NativeException error(String operation, String handleLabel, long handle, String detail, int code) {
+        return new NativeException(operation, handleLabel, handle, detail, code, name(code), describe(code));
+    }
+
+    /**
+     * The shorthand of {@link #error} for a descriptor, or none when {@code fd < 0}, kept for the
+     * callers written before {@link #error}; new code calls {@link #error}.
+     */
     static NativeException exception(String operation, int fd, String detail, int errno) {
-        return new NativeException(operation, fd >= 0 ? "fd" : null, fd, detail, errno, name(errno), describe(errno));
+        return error(operation, fd >= 0 ? "fd" : null, fd, detail, errno);
     }
 }

@@ -32,11 +32,11 @@ final class EventFdWaker implements WakerHandle {
         long written;
         while ((written = calls.write(fd, one, 8)) < 0) {
             int errno = (int) -written;
-            if (errno == LibC.EAGAIN) {
+            if (errno == Errno.EAGAIN) {
                 // Counter full: drain it (the poll has the event already or will see the next edge).
                 calls.read(fd, one + 8, 8);
-            } else if (errno != LibC.EINTR) {
-                throw Errno.exception("write(eventfd)", fd, "(waker)", errno);
+            } else if (errno != Errno.EINTR) {
+                throw Errno.error("write(eventfd)", "fd", fd, "(waker)", errno);
             }
         }
     }

@@ -8,14 +8,11 @@ import com.sun.jna.Platform;
  * The glibc/musl calls the epoll backend makes, bound by JNA direct mapping: a plain JNI-speed
  * call with primitive arguments, pointers passed as {@code long} addresses. Nothing here holds
  * state or logic; {@link EpollSelector} does. errno is read with {@code Native.getLastError()}
- * right after a call that returned -1.
+ * right after a call that returned -1; the values the backend branches on are in {@link Errno}.
  *
  * <p>Only LP64 Linux is supported, so {@code long} is both {@code size_t} and a pointer.
  */
 final class LibC {
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-
     static {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }

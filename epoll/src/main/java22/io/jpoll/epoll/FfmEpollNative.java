@@ -182,7 +182,7 @@ final class FfmEpollNative implements EpollNative {
     private static int epollWaitErrno(int epfd, long events, int maxEvents) throws Throwable {
         MemorySegment state = STATE.get();
         int r = (int) EPOLL_WAIT_ERRNO.invokeExact(state, epfd, events, maxEvents, 0);
-        return r > 0 ? r : r == 0 ? -LibC.EINTR : -errno(state);
+        return r > 0 ? r : r == 0 ? -Errno.EINTR : -errno(state);
     }
 
     @Override
@@ -209,7 +209,7 @@ final class FfmEpollNative implements EpollNative {
         MemorySegment.ofAddress(timespec).reinterpret(16).fill((byte) 0);
         MemorySegment state = STATE.get();
         int r = (int) EPOLL_PWAIT2_ERRNO.invokeExact(state, epfd, events, maxEvents, timespec, sigmask);
-        return r > 0 ? r : r == 0 ? -LibC.EINTR : -errno(state);
+        return r > 0 ? r : r == 0 ? -Errno.EINTR : -errno(state);
     }
 
     @Override

@@ -97,7 +97,7 @@ class EpollBindingTest {
                 long value = Pointer.nativeValue(counter);
                 assertTrue(ep >= 0 && efd >= 0, calls.name() + ": " + ep + " " + efd);
                 assertEquals(-Errno.ENOENT, calls.epollCtl(ep, EpollFlags.EPOLL_CTL_DEL, efd, 0), calls.name());
-                assertEquals(-LibC.EAGAIN, calls.read(efd, value, 8), calls.name() + ": an empty eventfd");
+                assertEquals(-Errno.EAGAIN, calls.read(efd, value, 8), calls.name() + ": an empty eventfd");
                 assertEquals(0, calls.epollWait(ep, buf, 1, 0), calls.name());
                 // The FFM binding learns errno by repeating a failed wait without blocking: a
                 // lasting failure must still come back as itself, from both kinds of wait.

@@ -69,15 +69,4 @@ class EpollFlagsTest {
         assertEquals(W, toReadiness(EPOLLOUT | EPOLLHUP), "HUP without RDHUP or ERR is no write-closed claim");
         assertEquals(R, toReadiness(EPOLLIN | EPOLLHUP), "pipe end of stream with data left: HUP is no read-closed claim");
     }
-
-    @Test
-    void millisecondsRoundUp() {
-        assertEquals(1, EpollSelector.toMillis(1));
-        assertEquals(1, EpollSelector.toMillis(999_999));
-        assertEquals(1, EpollSelector.toMillis(1_000_000));
-        assertEquals(2, EpollSelector.toMillis(1_000_001));
-        assertEquals(Integer.MAX_VALUE, EpollSelector.toMillis(Integer.MAX_VALUE * 1_000_000L));
-        assertEquals(-1, EpollSelector.toMillis(Integer.MAX_VALUE * 1_000_000L + 1), "beyond int millis waits forever");
-        assertEquals(-1, EpollSelector.toMillis(Long.MAX_VALUE));
-    }
 }

@@ -114,7 +114,7 @@ class EpollSelectorTest {
             assertEquals(8, LibC.write(fd, Pointer.nativeValue(word), 8));
             word.setLong(0, 1);
             assertEquals(-1, LibC.write(fd, Pointer.nativeValue(word), 8));
-            assertEquals(LibC.EAGAIN, Native.getLastError());
+            assertEquals(Errno.EAGAIN, Native.getLastError());
 
             waker.wake();
 

@@ -13,9 +13,9 @@ class ErrnoTest {
     void namesOfTheErrorsEpollReturns() {
         assertEquals("EPERM", Errno.name(1));
         assertEquals("ENOENT", Errno.name(Errno.ENOENT));
-        assertEquals("EINTR", Errno.name(LibC.EINTR));
+        assertEquals("EINTR", Errno.name(Errno.EINTR));
         assertEquals("EBADF", Errno.name(9));
-        assertEquals("EAGAIN", Errno.name(LibC.EAGAIN));
+        assertEquals("EAGAIN", Errno.name(Errno.EAGAIN));
         assertEquals("ENOMEM", Errno.name(12));
         assertEquals("EEXIST", Errno.name(Errno.EEXIST));
         assertEquals("EINVAL", Errno.name(22));
@@ -36,12 +36,14 @@ class ErrnoTest {
     @Test
     @EnabledOnOs(OS.LINUX) // strerror's text is glibc's
     void exceptionNamesOperationFdDetailAndError() {
-        NativeException e = Errno.exception("epoll_ctl(ADD)", 7, "token=3", 1);
+        NativeException e = Errno.error("epoll_ctl(ADD)", "fd", 7, "token=3", 1);
         assertEquals("epoll_ctl(ADD) fd=7 token=3: EPERM (Operation not permitted)", e.getMessage());
         assertEquals("epoll_ctl(ADD)", e.operation());
         assertEquals(7, e.handle());
         assertEquals(1, e.errorCode());
         assertEquals("EPERM", e.errorName());
-        assertEquals("epoll_create1: EMFILE (Too many open files)", Errno.exception("epoll_create1", -1, null, 24).getMessage());
+        assertEquals("epoll_create1: EMFILE (Too many open files)", Errno.error("epoll_create1", null, -1, null, 24).getMessage());
+        assertEquals(e.getMessage(), Errno.exception("epoll_ctl(ADD)", 7, "token=3", 1).getMessage(), "the fd shorthand");
+        assertEquals("eventfd: EMFILE (Too many open files)", Errno.exception("eventfd", -1, null, 24).getMessage());
     }
 }

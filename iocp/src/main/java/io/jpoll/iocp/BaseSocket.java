@@ -15,7 +15,6 @@ import io.jpoll.NativeException;
 final class BaseSocket {
     /** More layers than this means a provider answers in a circle. */
     static final int MAX_LAYERS = 16;
-    static final int WSAENOTSOCK = 10038;
     static final long INVALID_SOCKET = -1L;
     private static final String OPERATION = "WSAIoctl(SIO_BASE_HANDLE)";
 
@@ -47,17 +46,17 @@ final class BaseSocket {
                 return base;
             }
             error = ioctl.lastError();
-            if (error == WSAENOTSOCK) {
-                throw WinErrors.win32(OPERATION, "socket", socket, at(socket, layer), error);
+            if (error == WinErrors.WSAENOTSOCK) {
+                throw WinErrors.error(OPERATION, "socket", socket, at(socket, layer), error);
             }
             long next = ioctl.query(layer, Ws2_32.SIO_BSP_HANDLE_POLL);
             if (next == INVALID_SOCKET || next == 0 || next == layer) {
-                throw WinErrors.win32(OPERATION, "socket", socket,
+                throw WinErrors.error(OPERATION, "socket", socket,
                         join(at(socket, layer), "SIO_BSP_HANDLE_POLL named no socket below"), error);
             }
             layer = next;
         }
-        throw WinErrors.win32(OPERATION, "socket", socket, "(no base socket within " + MAX_LAYERS
+        throw WinErrors.error(OPERATION, "socket", socket, "(no base socket within " + MAX_LAYERS
                 + " layered providers)", error);
     }
 

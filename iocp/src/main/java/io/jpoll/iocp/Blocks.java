@@ -1,6 +1,7 @@
 package io.jpoll.iocp;
 
 import io.jpoll.NativeException;
+import io.jpoll.spi.Timeouts;
 
 import java.util.Queue;
 import java.util.Set;
@@ -67,15 +68,16 @@ final class Blocks {
     void drainAndRelease(AfdPort port, long nanos, Consumer<SocketState> retire) {
         EntryBuffer buffer = new EntryBuffer();
         try {
-            long deadline = System.nanoTime() + nanos;
+            long deadline = Timeouts.deadline(nanos);
             while (table.size() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long left = Timeouts.remaining(deadline);
+                if (left == 0) {
                     break;
                 }
+                int millis = Timeouts.millisRoundedUp(left, IocpSelector.MAX_MILLIS);
                 int n;
                 try {
-                    n = port.dequeue(buffer.entries, EntryBuffer.CAPACITY, buffer.removed, IocpSelector.toMillis(left))
+                    n = port.dequeue(buffer.entries, EntryBuffer.CAPACITY, buffer.removed, millis)
                             ? buffer.removedCount() : 0;
                 } catch (NativeException e) {
                     break;

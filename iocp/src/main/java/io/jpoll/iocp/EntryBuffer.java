@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The OVERLAPPED_ENTRY array one GetQueuedCompletionStatusEx fills, with the ULONG count after it,
@@ -12,6 +14,10 @@ import java.nio.ByteOrder;
  */
 final class EntryBuffer {
     static final int CAPACITY = 256;
+    /** For {@link io.jpoll.spi.BufferPool#takeOrCreate}: made once, so a take allocates nothing. */
+    static final Supplier<EntryBuffer> CREATE = EntryBuffer::new;
+    /** For {@link io.jpoll.spi.BufferPool#giveOrFree} and {@code drain}. */
+    static final Consumer<EntryBuffer> FREE = EntryBuffer::free;
     private static final int COUNT = CAPACITY * Layout.ENTRY_SIZE;
 
     private final Memory memory;

@@ -8,11 +8,15 @@ import java.io.IOException;
 /**
  * The Windows backend: an I/O completion port that receives the completions of IOCTL_AFD_POLL
  * requests, the readiness mechanism under wepoll, mio, libuv and the JDK's own WEPoll selector.
- * Windows x86_64 only. Found through {@link java.util.ServiceLoader}; loading this class on
- * another OS touches no Windows DLL.
+ * Windows x86_64 only. Found through {@link java.util.ServiceLoader}. Support is decided once, by
+ * {@link Natives} binding kernel32, ntdll and ws2_32; loading this class on another OS touches no
+ * Windows DLL.
  */
 public final class IocpBackend implements Backend {
-    /** Called by {@link java.util.ServiceLoader}; loads nothing native until asked. */
+    /** The rank among supported backends: IOCP is the one Windows queue, so the highest. */
+    static final int PRIORITY = 100;
+
+    /** Called by {@link java.util.ServiceLoader}. */
     public IocpBackend() {
     }
 
@@ -23,7 +27,7 @@ public final class IocpBackend implements Backend {
 
     @Override
     public boolean isSupported() {
-        return Natives.failure() == null;
+        return unsupportedReason() == null;
     }
 
     @Override
@@ -33,11 +37,14 @@ public final class IocpBackend implements Backend {
 
     @Override
     public int priority() {
-        return 100;
+        return PRIORITY;
     }
 
     @Override
     public Selector open() throws IOException {
+        if (!isSupported()) {
+            throw unsupportedHere();
+        }
         return new IocpSelector(WindowsAfdPort.open());
     }
 }

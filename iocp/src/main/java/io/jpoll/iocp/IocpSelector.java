@@ -8,6 +8,7 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
@@ -30,8 +31,8 @@ final class IocpSelector implements Selector {
     static final String OP_POLL = "NtDeviceIoControlFile(IOCTL_AFD_POLL)";
     static final String OP_CANCEL = "NtCancelIoFileEx";
 
-    /** Waits of more milliseconds than a DWORD below INFINITE holds are waits forever. */
-    static final long MAX_FINITE_NANOS = TimeUnit.MILLISECONDS.toNanos(0xFFFFFFFEL);
+    /** GetQueuedCompletionStatusEx's longest finite wait: the DWORD below INFINITE, in milliseconds. */
+    static final int MAX_MILLIS = 0xFFFFFFFE;
     /** How long close waits for the completions of cancelled polls before abandoning their memory. */
     static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
@@ -39,7 +40,7 @@ final class IocpSelector implements Selector {
      * a cancelled poll it reissued may have completed at once with readiness that already existed.
      */
     private static final int NON_BLOCKING_ROUNDS = 4;
-    private static final String EDGE_REASON = "an AFD poll completes with the socket's current state, not with"
+    private static final String EDGE_REFUSAL = "EDGE is not offered: an AFD poll completes with the socket's current state, not with"
             + " a change of it, and jpoll cannot see the reads and writes a JDK channel does, so it could not"
             + " tell when a drained socket becomes ready again; use ONESHOT and reregister after draining, or LEVEL";
 
@@ -50,7 +51,7 @@ final class IocpSelector implements Selector {
     private final Blocks blocks = new Blocks();
     private final PollCycle cycle;
     private final LongMap<IocpWaker> wakers = new LongMap<>();
-    private final List<PollGroup> groups = new ArrayList<>();
+    private final PollGroups groups;
     private final BufferPool<EntryBuffer> buffers = new BufferPool<>(4);
     private final Carry carry = new Carry();
     private final Carry.Decoder decoder = this::decode;
@@ -62,6 +63,7 @@ final class IocpSelector implements Selector {
         this.port = port;
         probe = new ReuseProbe(port, carry, buffers);
         cycle = new PollCycle(port, blocks);
+        groups = new PollGroups(port);
     }
 
     @Override
@@ -70,8 +72,8 @@ final class IocpSelector implements Selector {
     }
 
     @Override
-    public String unsupportedReason(Trigger trigger) {
-        return trigger == Trigger.EDGE ? EDGE_REASON : null;
+    public String refusal(Interests interests) {
+        return interests.trigger() == Trigger.EDGE ? EDGE_REFUSAL : null;
     }
 
     @Override
@@ -82,20 +84,20 @@ final class IocpSelector implements Selector {
             SocketState old = registrations.get(handle);
             if (old != null && !old.isClosed()) {
                 if (!probe.isGone(old, base, addresses)) {
-                    throw new AlreadyRegisteredException("Registry.register socket=" + handle + " token=" + token
-                            + ": already registered with this Poll (token=" + old.token() + ")");
+                    throw new AlreadyRegisteredException("Registry.register", "socket", handle, token,
+                            "token=" + old.token());
                 }
                 // Closed without deregister, and the number went to a new socket: the old
                 // registration ends as if deregistered, as the OS drops a closed socket elsewhere.
                 end(old);
             }
-            PollGroup group = acquireGroup();
+            PollGroup group = groups.acquire();
             SocketState s = new SocketState(handle, base, addresses, group, token, interests);
             blocks.add(s);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
                 cycle.retire(s);
-                throw WinErrors.ntStatus(OP_POLL, "socket", handle, "token=" + token, status, port::toWin32);
+                throw WinErrors.error(OP_POLL, "socket", handle, "token=" + token, status);
             }
             // A tombstone of a closed socket whose handle number came back is replaced.
             registrations.put(handle, s);
@@ -110,7 +112,7 @@ final class IocpSelector implements Selector {
             s.rearm(token, interests);
             int status = s.update(port);
             if (status != WinErrors.STATUS_SUCCESS) {
-                throw WinErrors.ntStatus(operation, "socket", handle, "token=" + token, status, port::toWin32);
+                throw WinErrors.error(operation, "socket", handle, "token=" + token, status);
             }
         }
     }
@@ -120,7 +122,7 @@ final class IocpSelector implements Selector {
         synchronized (lock) {
             SocketState s = registrations.get(handle);
             if (s == null) {
-                throw new NotRegisteredException("Registry.deregister socket=" + handle + ": not registered with this Poll");
+                throw new NotRegisteredException("Registry.deregister", "socket", handle, null);
             }
             if (s.isClosed()) {
                 registrations.remove(handle);
@@ -137,7 +139,7 @@ final class IocpSelector implements Selector {
     private void end(SocketState s) throws NativeException {
         int status = s.cancel(port); // STATUS_SUCCESS when no poll is pending
         if (status != WinErrors.STATUS_SUCCESS) {
-            throw WinErrors.ntStatus(OP_CANCEL, "socket", s.handle, "token=" + s.token(), status, port::toWin32);
+            throw WinErrors.error(OP_CANCEL, "socket", s.handle, "token=" + s.token(), status);
         }
         registrations.remove(s.handle);
         s.markDeleted();
@@ -149,27 +151,13 @@ final class IocpSelector implements Selector {
     private SocketState live(long handle, String operation, long token) throws NotRegisteredException {
         SocketState s = registrations.get(handle);
         if (s == null) {
-            throw new NotRegisteredException(operation + " socket=" + handle + " token=" + token
-                    + ": not registered with this Poll");
+            throw new NotRegisteredException(operation, "socket", handle, token, null);
         }
         if (s.isClosed()) {
-            throw new NotRegisteredException(operation + " socket=" + handle + " token=" + token
-                    + ": the socket was closed while registered, which ended its registration");
+            throw new NotRegisteredException(operation, "socket", handle, token,
+                    "the socket was closed while registered, which ended its registration");
         }
         return s;
-    }
-
-    private PollGroup acquireGroup() throws NativeException {
-        for (PollGroup g : groups) {
-            if (!g.isFull()) {
-                g.acquire();
-                return g;
-            }
-        }
-        PollGroup g = new PollGroup(port.openHelper());
-        groups.add(g);
-        g.acquire();
-        return g;
     }
 
     @Override
@@ -177,16 +165,11 @@ final class IocpSelector implements Selector {
         if (interrupted) {
             return;
         }
-        EntryBuffer buffer = buffers.take();
-        if (buffer == null) {
-            buffer = new EntryBuffer();
-        }
+        EntryBuffer buffer = buffers.takeOrCreate(EntryBuffer.CREATE);
         try {
-            select(buffer, sink, timeoutNanos >= MAX_FINITE_NANOS ? -1 : timeoutNanos);
+            select(buffer, sink, timeoutNanos);
         } finally {
-            if (!buffers.give(buffer)) {
-                buffer.free();
-            }
+            buffers.giveOrFree(buffer, EntryBuffer.FREE);
         }
     }
 
@@ -200,7 +183,7 @@ final class IocpSelector implements Selector {
             port.post(AfdPort.POST_INTERRUPT, 0);
             return;
         }
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        long deadline = Timeouts.deadline(timeoutNanos);
         long wait = sink.size() > 0 ? 0 : timeoutNanos;
         int rounds = 0;
         while (true) {
@@ -208,7 +191,8 @@ final class IocpSelector implements Selector {
             if (max == 0) {
                 return;
             }
-            int n = port.dequeue(buffer.entries, max, buffer.removed, toMillis(wait)) ? buffer.removedCount() : 0;
+            int millis = Timeouts.millisRoundedUp(wait, MAX_MILLIS); // beyond the DWORD: INFINITE
+            int n = port.dequeue(buffer.entries, max, buffer.removed, millis) ? buffer.removedCount() : 0;
             synchronized (lock) {
                 interrupt = false;
                 for (int i = 0; i < n; i++) {
@@ -229,22 +213,13 @@ final class IocpSelector implements Selector {
                 if (n == 0 || ++rounds >= NON_BLOCKING_ROUNDS) {
                     return;
                 }
-            } else if (timeoutNanos > 0) {
-                wait = deadline - System.nanoTime();
-                if (wait <= 0) {
+            } else {
+                wait = Timeouts.remaining(deadline);
+                if (wait == 0) {
                     return;
                 }
             }
         }
-    }
-
-    /** GetQueuedCompletionStatusEx's DWORD milliseconds, rounded up; -1 (INFINITE) for negative. */
-    static int toMillis(long nanos) {
-        if (nanos < 0) {
-            return -1;
-        }
-        long ms = nanos / 1_000_000 + (nanos % 1_000_000 != 0 ? 1 : 0);
-        return ms >= 0xFFFFFFFFL ? -1 : (int) ms;
     }
 
     /** Turns one dequeued record into at most one event; true if it is the interrupt packet. */
@@ -331,12 +306,9 @@ final class IocpSelector implements Selector {
         // Whatever has not completed when the wait ends stays allocated for good: the kernel may
         // still write it until the helper handles below are closed, and after.
         blocks.drainAndRelease(port, DRAIN_NANOS, cycle::retire);
-        for (PollGroup g : groups) {
-            port.closeHelper(g.helper);
-        }
-        groups.clear();
+        groups.closeAll();
         port.close();
-        buffers.drain(EntryBuffer::free);
+        buffers.drain(EntryBuffer.FREE);
     }
 
     /** Native blocks close could not free (for tests and diagnostics). */

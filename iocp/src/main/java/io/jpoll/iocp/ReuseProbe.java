@@ -60,19 +60,14 @@ final class ReuseProbe {
         if (room == 0) {
             return;
         }
-        EntryBuffer buffer = buffers.take();
-        if (buffer == null) {
-            buffer = new EntryBuffer();
-        }
+        EntryBuffer buffer = buffers.takeOrCreate(EntryBuffer.CREATE);
         try {
             if (port.dequeue(buffer.entries, room, buffer.removed, 0)) {
                 carry.add(buffer, buffer.removedCount());
                 nudge();
             }
         } finally {
-            if (!buffers.give(buffer)) {
-                buffer.free();
-            }
+            buffers.giveOrFree(buffer, EntryBuffer.FREE);
         }
     }
 

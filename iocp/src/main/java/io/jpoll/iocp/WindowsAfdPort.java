@@ -27,7 +27,7 @@ final class WindowsAfdPort implements AfdPort {
         }
         long port = Kernel32.CreateIoCompletionPort(Kernel32.INVALID_HANDLE_VALUE, 0, 0, 0);
         if (port == 0) {
-            throw WinErrors.win32("CreateIoCompletionPort", null, 0, null, Native.getLastError());
+            throw WinErrors.error("CreateIoCompletionPort", null, 0, null, Native.getLastError());
         }
         return new WindowsAfdPort(port);
     }
@@ -40,8 +40,7 @@ final class WindowsAfdPort implements AfdPort {
                     request.address(AfdOpenRequest.ATTRIBUTES), request.address(AfdOpenRequest.IOSB), 0, 0,
                     Ntdll.FILE_SHARE_READ | Ntdll.FILE_SHARE_WRITE, Ntdll.FILE_OPEN, 0, 0, 0);
             if (status != WinErrors.STATUS_SUCCESS) {
-                throw WinErrors.ntStatus("NtCreateFile(" + AfdOpenRequest.DEVICE + ")", null, 0, null, status,
-                        this::toWin32);
+                throw WinErrors.error("NtCreateFile(" + AfdOpenRequest.DEVICE + ")", null, 0, null, status);
             }
             helper = request.handle();
         }
@@ -50,13 +49,13 @@ final class WindowsAfdPort implements AfdPort {
         if (Kernel32.CreateIoCompletionPort(helper, port, 0, 0) == 0) {
             int error = Native.getLastError();
             Kernel32.CloseHandle(helper);
-            throw WinErrors.win32("CreateIoCompletionPort(AFD helper)", "handle", helper, null, error);
+            throw WinErrors.error("CreateIoCompletionPort(AFD helper)", "handle", helper, null, error);
         }
         // No event object is ever waited on; skipping its signalling saves work per completion.
         if (Kernel32.SetFileCompletionNotificationModes(helper, Kernel32.FILE_SKIP_SET_EVENT_ON_HANDLE) == 0) {
             int error = Native.getLastError();
             Kernel32.CloseHandle(helper);
-            throw WinErrors.win32("SetFileCompletionNotificationModes", "handle", helper, null, error);
+            throw WinErrors.error("SetFileCompletionNotificationModes", "handle", helper, null, error);
         }
         return helper;
     }
@@ -142,13 +141,13 @@ final class WindowsAfdPort implements AfdPort {
         if (error == WinErrors.WAIT_TIMEOUT) {
             return false;
         }
-        throw WinErrors.win32("GetQueuedCompletionStatusEx", "handle", port, null, error);
+        throw WinErrors.error("GetQueuedCompletionStatusEx", "handle", port, null, error);
     }
 
     @Override
     public void post(int bytes, long key) throws NativeException {
         if (Kernel32.PostQueuedCompletionStatus(port, bytes, key, 0) == 0) {
-            throw WinErrors.win32("PostQueuedCompletionStatus", "handle", port, null, Native.getLastError());
+            throw WinErrors.error("PostQueuedCompletionStatus", "handle", port, null, Native.getLastError());
         }
     }
 

@@ -3,8 +3,9 @@
  * driver, completed to an I/O completion port.
  *
  * <p>How the pieces fit: {@link io.jpoll.iocp.IocpBackend} is the ServiceLoader provider;
- * {@code IocpSelector} keeps the registration table and the AFD helper handles ({@code PollGroup},
- * up to 32 sockets each), waits on the port and decodes OVERLAPPED_ENTRY records;
+ * {@code IocpSelector} keeps the registration table, waits on the port and decodes
+ * OVERLAPPED_ENTRY records; {@code PollGroups} holds the AFD helper handles ({@code PollGroup}, up
+ * to 32 sockets each);
  * {@code PollCycle} turns one completion into at most one event and starts the registration's next
  * poll; {@code SocketState} is one socket's native block and its IDLE / PENDING / CANCELLED state
  * machine; {@code Blocks} owns the blocks' lifetime; {@code ReuseProbe} (with

@@ -63,7 +63,7 @@ class BaseSocketTest {
 
     @Test
     void notASocketStopsAtOnceWithoutAskingTheLayerBelow() {
-        Script s = new Script().fail(USER, Ws2_32.SIO_BASE_HANDLE, BaseSocket.WSAENOTSOCK)
+        Script s = new Script().fail(USER, Ws2_32.SIO_BASE_HANDLE, WinErrors.WSAENOTSOCK)
                 .answer(USER, Ws2_32.SIO_BSP_HANDLE_POLL, LAYER);
         NativeException e = assertThrows(NativeException.class, () -> BaseSocket.resolve(USER, s));
         assertEquals("WSAENOTSOCK", e.errorName());
@@ -94,7 +94,7 @@ class BaseSocketTest {
     void aLowerLayerThatIsNoSocketEndsTheSearchNamingTheUsersSocket() {
         Script s = new Script().fail(USER, Ws2_32.SIO_BASE_HANDLE, WSAEINVAL)
                 .answer(USER, Ws2_32.SIO_BSP_HANDLE_POLL, LAYER)
-                .fail(LAYER, Ws2_32.SIO_BASE_HANDLE, BaseSocket.WSAENOTSOCK);
+                .fail(LAYER, Ws2_32.SIO_BASE_HANDLE, WinErrors.WSAENOTSOCK);
         NativeException e = assertThrows(NativeException.class, () -> BaseSocket.resolve(USER, s));
         assertEquals("WSAENOTSOCK", e.errorName());
         assertEquals(USER, e.handle());

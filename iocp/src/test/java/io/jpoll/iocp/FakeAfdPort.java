@@ -52,7 +52,6 @@ final class FakeAfdPort implements AfdPort {
     /** The base handle of a plain (not layered) socket numbered {@code h} is {@code h + BASE_OFFSET}. */
     static final long BASE_OFFSET = 1000;
     static final int STATUS_SUCCESS = WinErrors.STATUS_SUCCESS;
-    static final int WSAENOTSOCK = 10038;
 
     /** One socket object: what a SOCKET number names while it is open. */
     static final class Socket {
@@ -379,7 +378,7 @@ final class FakeAfdPort implements AfdPort {
     public synchronized long baseSocket(long socket) throws NativeException {
         Socket s = notSockets.contains(socket) ? null : socket(socket);
         if (s == null) {
-            throw WinErrors.win32("WSAIoctl(SIO_BASE_HANDLE)", "socket", socket, null, WSAENOTSOCK);
+            throw WinErrors.error("WSAIoctl(SIO_BASE_HANDLE)", "socket", socket, null, WinErrors.WSAENOTSOCK);
         }
         return s.base;
     }
@@ -452,11 +451,15 @@ final class FakeAfdPort implements AfdPort {
         return WinErrors.STATUS_NOT_FOUND;
     }
 
+    /** The DWORD timeout of the latest dequeue, as the selector passed it. */
+    volatile int lastDequeueMillis;
+
     @Override
     public boolean dequeue(long entries, int max, long removed, int millis) throws NativeException {
+        lastDequeueMillis = millis;
         synchronized (this) {
             if (portClosed) {
-                throw WinErrors.win32("GetQueuedCompletionStatusEx", "handle", 1, null, 735);
+                throw WinErrors.error("GetQueuedCompletionStatusEx", "handle", 1, null, 735);
             }
         }
         Packet first;
@@ -502,7 +505,7 @@ final class FakeAfdPort implements AfdPort {
     @Override
     public synchronized void post(int bytes, long key) throws NativeException {
         if (failPosts != 0) {
-            throw WinErrors.win32("PostQueuedCompletionStatus", "handle", 1, null, failPosts);
+            throw WinErrors.error("PostQueuedCompletionStatus", "handle", 1, null, failPosts);
         }
         queue.add(new Packet(key, 0, 0, bytes, null));
     }

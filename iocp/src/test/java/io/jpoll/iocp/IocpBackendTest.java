@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-import java.io.IOException;
 import java.util.ServiceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,8 +34,9 @@ class IocpBackendTest {
         IocpBackend b = new IocpBackend();
         assertFalse(b.isSupported());
         assertEquals("the iocp backend needs Windows; this is " + Platform.describe(), b.unsupportedReason());
-        IOException e = assertThrows(IOException.class, b::open);
-        assertEquals("iocp: the iocp backend needs Windows; this is " + Platform.describe(), e.getMessage());
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::open);
+        assertEquals("Backend.open: the iocp backend cannot run here: the iocp backend needs Windows; this is "
+                + Platform.describe(), e.getMessage());
     }
 
     @Test

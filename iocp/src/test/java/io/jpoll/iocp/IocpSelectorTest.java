@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -264,8 +265,8 @@ class IocpSelectorTest {
 
         NotRegisteredException e = assertThrows(NotRegisteredException.class,
                 () -> selector.reregister(S1, 1, Interests.READABLE));
-        assertEquals("Registry.reregister socket=256 token=1: the socket was closed while registered,"
-                + " which ended its registration", e.getMessage());
+        assertEquals("Registry.reregister socket=256 token=1: not registered with this Poll (the socket was closed"
+                + " while registered, which ended its registration)", e.getMessage());
         selector.deregister(S1); // quietly ends the tombstone
         assertThrows(NotRegisteredException.class, () -> selector.deregister(S1));
     }
@@ -551,20 +552,26 @@ class IocpSelectorTest {
         assertTrue(selector.supports(Trigger.ONESHOT));
         assertTrue(selector.supports(Trigger.LEVEL));
         assertFalse(selector.supports(Trigger.EDGE));
-        String reason = selector.unsupportedReason(Trigger.EDGE);
+        assertNull(selector.refusal(Interests.READABLE.level()));
+        assertNull(selector.refusal(Interests.PRIORITY));
+        String reason = selector.refusal(Interests.WRITABLE.edge());
+        assertTrue(reason.startsWith("EDGE is not offered: "), reason);
         assertTrue(reason.contains("current state, not with a change"), reason);
         assertTrue(reason.contains("use ONESHOT and reregister after draining, or LEVEL"), reason);
     }
 
     @Test
-    void millisecondsRoundUpAndHugeWaitsAreInfinite() {
-        assertEquals(-1, IocpSelector.toMillis(-1));
-        assertEquals(0, IocpSelector.toMillis(0));
-        assertEquals(1, IocpSelector.toMillis(1));
-        assertEquals(1, IocpSelector.toMillis(1_000_000));
-        assertEquals(2, IocpSelector.toMillis(1_000_001));
-        assertEquals(0xFFFFFFFE, IocpSelector.toMillis(IocpSelector.MAX_FINITE_NANOS));
-        assertEquals(-1, IocpSelector.toMillis(IocpSelector.MAX_FINITE_NANOS + 1_000_000));
-        assertEquals(-1, IocpSelector.toMillis(Long.MAX_VALUE));
+    void waitsAreMillisecondsRoundedUpAndBeyondTheLargestDwordInfinite() throws IOException {
+        WakerHandle w = selector.newWaker(7);
+        long ms = 1_000_000L;
+        long[][] timeoutAndMillis = {{1, 1}, {ms, 1}, {ms + 1, 2}, {0xFFFFFFFEL * ms, 0xFFFFFFFEL},
+                {0xFFFFFFFEL * ms + 1, -1}, {Long.MAX_VALUE, -1}, {-1, -1}};
+        for (long[] c : timeoutAndMillis) {
+            w.wake(); // queued first, so that the wait returns at once whatever its timeout
+            EventSink sink = new EventSink(4);
+            selector.select(sink, c[0]);
+            assertOnly(sink, 7, EventSink.READABLE);
+            assertEquals((int) c[1], afd.lastDequeueMillis, "the DWORD for a timeout of " + c[0] + " ns");
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.jpoll.iocp;
 
 import io.jpoll.NativeException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,7 +35,7 @@ class WinErrorsTest {
 
     @Test
     void ntStatusExceptionCarriesCodeNameAndText() {
-        NativeException e = WinErrors.ntStatus("NtCancelIoFileEx", "socket", 260, "token=5", 0xC0000008, s -> 6);
+        NativeException e = WinErrors.error("NtCancelIoFileEx", "socket", 260, "token=5", 0xC0000008);
         assertEquals("NtCancelIoFileEx socket=260 token=5: STATUS_INVALID_HANDLE (An invalid HANDLE was specified)",
                 e.getMessage());
         assertEquals(0xC0000008, e.errorCode());
@@ -43,6 +45,16 @@ class WinErrorsTest {
     }
 
     @Test
+    @DisabledOnOs(OS.WINDOWS) // there RtlNtStatusToDosError names it
+    void unknownNtStatusWithoutNtdllSaysSo() {
+        NativeException e = WinErrors.error("NtCreateFile(\\Device\\Afd\\Jpoll)", null, 0, null, 0xC0000427);
+        assertEquals("NtCreateFile(\\Device\\Afd\\Jpoll): NTSTATUS 0xC0000427 (no description in jpoll's table)",
+                e.getMessage());
+        assertEquals(0xC0000427, e.errorCode());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // the mapping is the same one error() uses on Windows
     void unknownNtStatusIsDescribedByItsWin32Error() {
         NativeException e = WinErrors.ntStatus("NtCreateFile(\\Device\\Afd\\Jpoll)", null, 0, null, 0xC0000427,
                 s -> s == 0xC0000427 ? 10038 : 0);
@@ -53,7 +65,7 @@ class WinErrorsTest {
 
     @Test
     void win32ExceptionCarriesCodeNameAndText() {
-        NativeException e = WinErrors.win32("GetQueuedCompletionStatusEx", "handle", 0x1F4, null, 735);
+        NativeException e = WinErrors.error("GetQueuedCompletionStatusEx", "handle", 0x1F4, null, 735);
         assertEquals("GetQueuedCompletionStatusEx handle=500: ERROR_ABANDONED_WAIT_0 (The I/O completion port was"
                 + " closed while a thread waited on it)", e.getMessage());
         assertEquals(735, e.errorCode());

@@ -4,6 +4,8 @@ import io.jpoll.NativeException;
 import io.jpoll.spi.BufferPool;
 
 import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The kqueue descriptor and everything that talks to it: change batches and their receipts, the
@@ -23,6 +25,9 @@ final class Changes {
     private final KqueueConstants c;
     private final int kq;
     private final BufferPool<ChangeBatch> batches = new BufferPool<>(POOLED_BATCHES);
+    /** Made once, so taking and giving a batch allocates nothing. */
+    private final Supplier<ChangeBatch> newBatch;
+    private final Consumer<ChangeBatch> freeBatch = ChangeBatch::free;
     /**
      * libkqueue before 2.7 with the wake pipe: lets changes past a waiting poller; null otherwise.
      * Set at most once while the selector is opened, before it exists (so before any other thread
@@ -35,17 +40,18 @@ final class Changes {
         this.kernel = kernel;
         this.c = profile.constants;
         this.kq = kq;
+        this.newBatch = () -> new ChangeBatch(profile.layout, kernel);
     }
 
     /** Makes a kqueue, close-on-exec. */
     static Changes open(KqueueProfile profile, Kernel kernel) throws IOException {
         int kq = kernel.kqueue();
         if (kq < 0) {
-            throw profile.errno.exception("kqueue", null, -1, null, kernel.errno());
+            throw profile.errno.error("kqueue", null, -1, null, kernel.errno());
         }
         Changes changes = new Changes(profile, kernel, kq);
         if (kernel.fcntl(kq, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-            NativeException e = profile.errno.exception("fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, kernel.errno());
+            NativeException e = profile.errno.error("fcntl(F_SETFD, FD_CLOEXEC)", "fd", kq, null, kernel.errno());
             changes.close();
             throw e;
         }
@@ -75,14 +81,11 @@ final class Changes {
 
     /** A cleared batch, the caller's until {@link #give}. */
     ChangeBatch take() {
-        ChangeBatch b = batches.take();
-        return (b != null ? b : new ChangeBatch(profile.layout, kernel)).clear();
+        return batches.takeOrCreate(newBatch).clear();
     }
 
     void give(ChangeBatch b) {
-        if (!batches.give(b)) {
-            b.free();
-        }
+        batches.giveOrFree(b, freeBatch);
     }
 
     /**
@@ -130,7 +133,7 @@ final class Changes {
             int err = kernel.errno();
             if (err != Errno.EINTR) {
                 String op = c.operation(b.flags(0), 0);
-                throw profile.errno.exception(op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
+                throw profile.errno.error(op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
         }
     }
@@ -160,7 +163,7 @@ final class Changes {
         if (n < 0) {
             int err = kernel.errno();
             if (err != Errno.EINTR) {
-                throw profile.errno.exception("kevent(wait)", "kq", kq, null, err);
+                throw profile.errno.error("kevent(wait)", "kq", kq, null, err);
             }
             return -1;
         }

@@ -31,7 +31,7 @@ final class DispatchCheck {
             if (filter != c.evfiltUser) {
                 int err = changes.submitOne(ident, filter, c.evAdd | c.evDispatch | c.evReceipt, 0, 0L);
                 if (err != 0) {
-                    throw profile.errno.exception("kevent(EV_ADD) EV_DISPATCH check", "fd", ident, null, err);
+                    throw profile.errno.error("kevent(EV_ADD) EV_DISPATCH check", "fd", ident, null, err);
                 }
             }
             boolean first = delivered(changes, buffer, ident, filter);

@@ -145,10 +145,10 @@ final class Errno {
      * @param label     how the handle is named ({@code fd}, {@code kq}), or null for a call on none
      * @param handle    the descriptor, ignored when {@code label} is null
      * @param detail    more context, like {@code token=3}, or null
-     * @param errno     this OS's errno
+     * @param code      this OS's errno
      */
-    NativeException exception(String operation, String label, long handle, String detail, int errno) {
-        return new NativeException(operation, label, handle, detail, errno, name(errno), description(errno));
+    NativeException error(String operation, String label, long handle, String detail, int code) {
+        return new NativeException(operation, label, handle, detail, code, name(code), description(code));
     }
 
     private static void text(String name, String text) {

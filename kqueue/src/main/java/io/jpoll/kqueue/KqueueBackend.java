@@ -7,12 +7,12 @@ import java.io.IOException;
 
 /**
  * The kqueue backend: macOS, FreeBSD, OpenBSD, NetBSD and DragonFly natively, and Linux through
- * libkqueue when {@code -Djpoll.kqueue.library=/path/to/libkqueue.so} names one. Its priority is
- * below epoll's, so on Linux it runs only when asked for ({@code -Djpoll.backend=kqueue} or
- * {@code Poll.open("kqueue")}).
+ * libkqueue when {@code -Djpoll.kqueue.library=/path/to/libkqueue.so} names one. Found through
+ * {@link java.util.ServiceLoader}. Support is decided once, by {@link Natives} binding the calls
+ * and choosing the {@link KqueueProfile} of this OS; loading this class touches no native library.
  */
 public final class KqueueBackend implements Backend {
-    /** Below epoll (100): kqueue never wins on Linux unless named. */
+    /** The rank among supported backends: below epoll, so kqueue never wins on Linux unless named. */
     static final int PRIORITY = 50;
 
     /** Called by {@link java.util.ServiceLoader}. */
@@ -26,12 +26,12 @@ public final class KqueueBackend implements Backend {
 
     @Override
     public boolean isSupported() {
-        return Natives.profile() != null;
+        return unsupportedReason() == null;
     }
 
     @Override
     public String unsupportedReason() {
-        return Natives.unsupportedReason();
+        return Natives.unsupportedReason(); // null exactly when Natives.profile() is not
     }
 
     @Override
@@ -41,10 +41,9 @@ public final class KqueueBackend implements Backend {
 
     @Override
     public Selector open() throws IOException {
-        KqueueProfile profile = Natives.profile();
-        if (profile == null) {
-            throw new IllegalStateException("kqueue backend: " + Natives.unsupportedReason());
+        if (!isSupported()) {
+            throw unsupportedHere();
         }
-        return KqueueSelector.open(profile);
+        return KqueueSelector.open(Natives.profile());
     }
 }

@@ -43,20 +43,27 @@ final class KqueueFilters {
     }
 
     /**
-     * The filters for these interests, as {@link Registrations#READ} / {@link Registrations#WRITE}
-     * bits; PRIORITY rides on EVFILT_READ and is refused alone.
-     *
-     * @throws UnsupportedOperationException for PRIORITY alone, naming the operation, fd and token
+     * Why the kqueue backend refuses these interests, or null: it refuses PRIORITY alone. Mapping
+     * it to EVFILT_READ would wake for every ordinary byte (a busy loop with LEVEL); registering
+     * nothing would wait forever. Saying so is the honest answer. Every trigger is offered.
      */
-    static int of(String operation, int fd, long token, Interests interests) {
+    static String refusal(Interests interests) {
+        return interests.isReadable() || interests.isWritable() ? null
+                : "kqueue has no out-of-band filter, so PRIORITY alone cannot be watched;"
+                + " register READABLE | PRIORITY, which watches readability";
+    }
+
+    /**
+     * The filters for these interests, as {@link Registrations#READ} / {@link Registrations#WRITE}
+     * bits; PRIORITY rides on EVFILT_READ.
+     *
+     * @throws IllegalArgumentException for interests the API should have {@linkplain #refusal refused}
+     */
+    static int of(Interests interests) {
         int filters = (interests.isReadable() ? Registrations.READ : 0)
                 | (interests.isWritable() ? Registrations.WRITE : 0);
         if (filters == 0) {
-            // Mapping it to EVFILT_READ would wake for every ordinary byte (a busy loop with
-            // LEVEL); registering nothing would wait forever. Saying so is the honest answer.
-            throw new UnsupportedOperationException(operation + " fd=" + fd + " token=" + token
-                    + ": the kqueue backend cannot watch PRIORITY alone (kqueue has no out-of-band"
-                    + " filter); register READABLE | PRIORITY, which watches readability");
+            throw new IllegalArgumentException("kqueue: no filter watches " + interests + ": " + refusal(interests));
         }
         return filters;
     }

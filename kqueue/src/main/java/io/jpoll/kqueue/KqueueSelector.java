@@ -7,11 +7,14 @@ import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
 import io.jpoll.spi.TimerHandle;
+import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One kqueue behind one Poll. The parts, each with one job: {@link Changes} owns the kqueue
@@ -23,7 +26,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Triggers: LEVEL is a plain filter, EDGE is EV_CLEAR, ONESHOT is EV_DISPATCH plus the
  * per-registration arm described in {@link Registrations}. PRIORITY rides on EVFILT_READ and is
- * refused alone ({@link KqueueFilters}).
+ * refused alone, through {@link #refusal} ({@link KqueueFilters}).
  *
  * <p>Beside {@link Registrar}, the other kinds of knote: {@link Timers} (EVFILT_TIMER) and
  * {@link Processes} (EVFILT_PROC, or a pidfd over libkqueue), each with a case in
@@ -50,6 +53,9 @@ final class KqueueSelector implements Selector {
     private final Processes processes;
     private final EventDecoder decoder;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
+    /** Made once, so taking and giving a buffer allocates nothing. */
+    private final Supplier<PollBuffer> newPollBuffer;
+    private final Consumer<PollBuffer> freePollBuffer = PollBuffer::free;
     private volatile boolean interrupted;
 
     private KqueueSelector(Changes changes, Wakeup wakeup, boolean millisecondTimers) {
@@ -66,6 +72,8 @@ final class KqueueSelector implements Selector {
         this.processes = new Processes(profile, new ProcessHost(), kernel,
                 kernel instanceof Pidfds ? (Pidfds) kernel : Pidfds.NATIVE);
         this.decoder = new EventDecoder(profile, registrations, timers, processes);
+        KeventLayout layout = profile.layout;
+        this.newPollBuffer = () -> new PollBuffer(layout, MIN_EVENTS);
     }
 
     static KqueueSelector open(KqueueProfile profile) throws IOException {
@@ -92,6 +100,11 @@ final class KqueueSelector implements Selector {
     }
 
     @Override
+    public String refusal(Interests interests) {
+        return KqueueFilters.refusal(interests);
+    }
+
+    @Override
     public void register(long handle, long token, Interests interests) throws IOException {
         registrar.register(fd(handle), token, interests);
     }
@@ -111,27 +124,25 @@ final class KqueueSelector implements Selector {
         if (interrupted || sink.remaining() == 0) {
             return;
         }
-        PollBuffer buffer = takePollBuffer(Math.min(sink.remaining(), MAX_EVENTS));
+        PollBuffer buffer = pollBuffers.takeOrCreate(newPollBuffer);
         try {
-            long maxNanos = profile.maxTimeoutSeconds * 1_000_000_000L;
-            long remaining = timeoutNanos >= maxNanos ? -1 : timeoutNanos;
-            long deadline = remaining > 0 ? System.nanoTime() + remaining : 0;
+            buffer.ensure(Math.min(sink.remaining(), MAX_EVENTS));
+            long wait = Timeouts.capped(timeoutNanos, profile.maxTimeoutSeconds);
+            long deadline = Timeouts.deadline(wait);
             int before = sink.size();
-            while (!pollOnce(buffer, sink, remaining, before)) {
+            while (!pollOnce(buffer, sink, wait, before)) {
                 // Nothing to report: a timeout, a signal, a kick, or only stale / disarmed records.
-                if (interrupted || remaining == 0) {
+                if (interrupted || wait == Timeouts.NO_WAIT) {
                     return;
                 }
                 changes.letChangesThrough();
-                if (remaining > 0) {
-                    remaining = deadline - System.nanoTime();
-                    if (remaining <= 0) {
-                        return;
-                    }
+                wait = Timeouts.remaining(deadline);
+                if (wait == Timeouts.NO_WAIT) {
+                    return;
                 }
             }
         } finally {
-            givePollBuffer(buffer);
+            pollBuffers.giveOrFree(buffer, freePollBuffer);
         }
     }
 
@@ -275,7 +286,12 @@ final class KqueueSelector implements Selector {
         // After the kqueue: libkqueue keeps knotes of closed descriptors, so its pidfd knotes
         // are gone only with the kqueue.
         processes.close();
-        pollBuffers.drain(PollBuffer::free);
+        pollBuffers.drain(freePollBuffer);
+    }
+
+    @Override
+    public String toString() {
+        return "KqueueSelector{kq=" + changes.kq() + ", " + profile + ", " + wakeup + "}";
     }
 
     private static int fd(long handle) {
@@ -283,22 +299,5 @@ final class KqueueSelector implements Selector {
             throw new IllegalArgumentException("kqueue: not a file descriptor: " + handle);
         }
         return (int) handle;
-    }
-
-    private PollBuffer takePollBuffer(int wanted) {
-        PollBuffer b = pollBuffers.take();
-        if (b != null && b.capacity() >= wanted) {
-            return b;
-        }
-        if (b != null) {
-            b.free();
-        }
-        return new PollBuffer(profile.layout, Math.max(wanted, MIN_EVENTS));
-    }
-
-    private void givePollBuffer(PollBuffer b) {
-        if (!pollBuffers.give(b)) {
-            b.free();
-        }
     }
 }

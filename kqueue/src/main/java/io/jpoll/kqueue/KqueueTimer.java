@@ -71,7 +71,7 @@ final class KqueueTimer implements TimerHandle {
         if (err != 0) {
             current = 0;
             first = 0;
-            throw timers.profile.errno.exception("kevent(EV_ADD) EVFILT_TIMER", "timer", ident,
+            throw timers.profile.errno.error("kevent(EV_ADD) EVFILT_TIMER", "timer", ident,
                     "token=" + token + " delay=" + delayNanos + "ns period=" + periodNanos + "ns", err);
         }
     }
@@ -82,7 +82,7 @@ final class KqueueTimer implements TimerHandle {
         first = 0;
         int err = timers.changes.replace(ident, true, 0, 0, 0L, 0L);
         if (err != 0) {
-            throw timers.profile.errno.exception("kevent(EV_DELETE) EVFILT_TIMER", "timer", ident,
+            throw timers.profile.errno.error("kevent(EV_DELETE) EVFILT_TIMER", "timer", ident,
                     "token=" + token, err);
         }
     }

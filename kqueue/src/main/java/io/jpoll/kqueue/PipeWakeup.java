@@ -63,4 +63,9 @@ final class PipeWakeup implements Wakeup {
     public void close() {
         pipe.close();
     }
+
+    @Override
+    public String toString() {
+        return "wake pipe";
+    }
 }

@@ -2,6 +2,7 @@ package io.jpoll.kqueue;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import io.jpoll.spi.Timeouts;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,20 +16,34 @@ import java.nio.ByteOrder;
 final class PollBuffer {
     private static final int TIMESPEC = 16;
 
-    private final Memory memory;
-    private final ByteBuffer view;
-    private final long address;
-    private final long timespec;
-    private final int capacity;
-    private final MergeIndex merge;
+    private final KeventLayout layout;
+    private Memory memory;
+    private ByteBuffer view;
+    private long address;
+    private long timespec;
+    private int capacity;
+    private MergeIndex merge;
 
     PollBuffer(KeventLayout layout, int capacity) {
-        this.capacity = capacity;
-        memory = new Memory((long) layout.size() * capacity + TIMESPEC);
+        this.layout = layout;
+        allocate(capacity);
+    }
+
+    private void allocate(int records) {
+        capacity = records;
+        memory = new Memory((long) layout.size() * records + TIMESPEC);
         view = memory.getByteBuffer(0, memory.size()).order(ByteOrder.nativeOrder());
         address = Pointer.nativeValue(memory);
-        timespec = (long) layout.size() * capacity;
-        merge = new MergeIndex(capacity);
+        timespec = (long) layout.size() * records;
+        merge = new MergeIndex(records);
+    }
+
+    /** Grows the list to hold at least {@code records}, dropping what it held; steady state never grows. */
+    void ensure(int records) {
+        if (records > capacity) {
+            memory.close();
+            allocate(records);
+        }
     }
 
     int capacity() {
@@ -55,8 +70,8 @@ final class PollBuffer {
         if (nanos < 0) {
             return 0L;
         }
-        view.putLong((int) timespec, nanos / 1_000_000_000L);
-        view.putLong((int) timespec + 8, nanos % 1_000_000_000L);
+        view.putLong((int) timespec, Timeouts.timespecSeconds(nanos));
+        view.putLong((int) timespec + 8, Timeouts.timespecNanos(nanos));
         return address + timespec;
     }
 

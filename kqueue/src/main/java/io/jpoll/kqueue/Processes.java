@@ -176,7 +176,7 @@ final class Processes {
         // ENOENT: the exit was delivered (the knote was one-shot) or never watched (ESRCH);
         // ESRCH: some kernels look the process up before the knote.
         if (err != 0 && err != Errno.ENOENT && err != Errno.ESRCH) {
-            throw profile.errno.exception("kevent(EV_DELETE) " + (viaPidfd ? "EVFILT_READ pidfd" : "EVFILT_PROC"),
+            throw profile.errno.error("kevent(EV_DELETE) " + (viaPidfd ? "EVFILT_READ pidfd" : "EVFILT_PROC"),
                     "pid", pid, null, err);
         }
     }
@@ -208,7 +208,7 @@ final class Processes {
                     return;
                 }
                 if (fd < 0) {
-                    throw profile.errno.exception("pidfd_open", "pid", pid, "token=" + token
+                    throw profile.errno.error("pidfd_open", "pid", pid, "token=" + token
                             + (-fd == ENOSYS ? " (needs Linux 5.3 or later)" : ""), -fd);
                 }
                 synchronized (this) {
@@ -224,7 +224,7 @@ final class Processes {
             host.change(fd, c.evfiltRead, c.evDelete | c.evReceipt, 0, 0L);
             int err = host.change(fd, c.evfiltRead, c.evAdd | c.evOneshot | c.evReceipt, 0, udata | TAG);
             if (err != 0) {
-                throw profile.errno.exception("kevent(EV_ADD) EVFILT_READ pidfd", "pid", pid, "token=" + token, err);
+                throw profile.errno.error("kevent(EV_ADD) EVFILT_READ pidfd", "pid", pid, "token=" + token, err);
             }
             return;
         }
@@ -234,7 +234,7 @@ final class Processes {
             return;
         }
         if (err != 0) {
-            throw profile.errno.exception("kevent(EV_ADD) EVFILT_PROC", "pid", pid, "token=" + token, err);
+            throw profile.errno.error("kevent(EV_ADD) EVFILT_PROC", "pid", pid, "token=" + token, err);
         }
         if (!process.isAlive()) {
             // Gone since, or the knote sits on a newer process with the same pid: never watch that.

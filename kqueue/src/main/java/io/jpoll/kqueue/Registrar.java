@@ -40,7 +40,7 @@ final class Registrar {
     }
 
     void register(int fd, long token, Interests interests) throws IOException {
-        int want = KqueueFilters.of("Registry.register", fd, token, interests);
+        int want = KqueueFilters.of(interests);
         synchronized (lock) {
             String identity = profile == KqueueProfile.LIBKQUEUE ? LinuxFdIdentity.of(fd) : null;
             int existing = registrations.slotOf(fd);
@@ -72,8 +72,7 @@ final class Registrar {
      */
     private void forgetClosed(int fd, long token, int slot, String identity) throws IOException {
         if (!closedSince(fd, slot, identity)) {
-            throw new AlreadyRegisteredException("Registry.register fd=" + fd + " token=" + token
-                    + ": already registered with this Poll");
+            throw new AlreadyRegisteredException("Registry.register", "fd", fd, token, null);
         }
         int had = registrations.filters(slot);
         closedWrites.remove(slot);
@@ -114,13 +113,12 @@ final class Registrar {
     }
 
     void reregister(int fd, long token, Interests interests) throws IOException {
-        int want = KqueueFilters.of("Registry.reregister", fd, token, interests);
+        int want = KqueueFilters.of(interests);
         Trigger trigger = interests.trigger();
         synchronized (lock) {
             int slot = registrations.slotOf(fd);
             if (slot < 0) {
-                throw new NotRegisteredException("Registry.reregister fd=" + fd + " token=" + token
-                        + ": not registered with this Poll");
+                throw new NotRegisteredException("Registry.reregister", "fd", fd, token, null);
             }
             int had = registrations.filters(slot);
             boolean recreate = registrations.trigger(slot) != trigger || profile == KqueueProfile.LIBKQUEUE;
@@ -210,7 +208,7 @@ final class Registrar {
     private NativeException failure(ChangeBatch b, int i, int fd, long token) {
         int e = b.error(i, c);
         boolean delete = (b.flags(i) & c.evDelete) != 0;
-        return profile.errno.exception(delete ? "kevent(EV_DELETE)" : "kevent(EV_ADD)", "fd", fd,
+        return profile.errno.error(delete ? "kevent(EV_DELETE)" : "kevent(EV_ADD)", "fd", fd,
                 "token=" + token, delete ? e : changes.addErrno(fd, e));
     }
 
@@ -218,8 +216,7 @@ final class Registrar {
         synchronized (lock) {
             int slot = registrations.slotOf(fd);
             if (slot < 0) {
-                throw new NotRegisteredException("Registry.deregister fd=" + fd
-                        + ": not registered with this Poll");
+                throw new NotRegisteredException("Registry.deregister", "fd", fd, null);
             }
             int had = registrations.filters(slot);
             // Retire first: from here on, records of this registration that a poller fetched
@@ -228,7 +225,7 @@ final class Registrar {
             registrations.retire(fd);
             int err = dropFilters(fd, had);
             if (err != 0) {
-                throw profile.errno.exception("kevent(EV_DELETE)", "fd", fd, null, err);
+                throw profile.errno.error("kevent(EV_DELETE)", "fd", fd, null, err);
             }
         }
     }

@@ -60,7 +60,7 @@ final class UserFilterWakeup implements Wakeup {
     /** Whether the close signal's knote was added; false if refused as EVFILT_USER; else throws. */
     private static boolean added(Changes changes, int err) throws IOException {
         if (err != 0 && !Errno.userFilterRefused(err)) {
-            throw changes.profile().errno.exception("kevent(EV_ADD) EVFILT_USER", null, -1, null, err);
+            throw changes.profile().errno.error("kevent(EV_ADD) EVFILT_USER", null, -1, null, err);
         }
         return err == 0;
     }
@@ -74,7 +74,7 @@ final class UserFilterWakeup implements Wakeup {
             return overflow().newWaker(token);
         }
         if (err != 0) {
-            throw profile.errno.exception("kevent(EV_ADD) EVFILT_USER", null, -1, "waker=" + id + " token=" + token, err);
+            throw profile.errno.error("kevent(EV_ADD) EVFILT_USER", null, -1, "waker=" + id + " token=" + token, err);
         }
         return new UserWaker(id, token);
     }
@@ -116,7 +116,7 @@ final class UserFilterWakeup implements Wakeup {
             } else if (Errno.userFilterRefused(err)) {
                 overflow().signal();
             } else {
-                throw profile.errno.exception("kevent(NOTE_TRIGGER)", null, -1, "kick", err);
+                throw profile.errno.error("kevent(NOTE_TRIGGER)", null, -1, "kick", err);
             }
         } finally {
             changes.give(b);
@@ -159,6 +159,11 @@ final class UserFilterWakeup implements Wakeup {
         }
     }
 
+    @Override
+    public String toString() {
+        return overflow == null ? "EVFILT_USER wakeup" : "EVFILT_USER wakeup, wake pipe past the kernel's limit";
+    }
+
     /** A waker on its own EVFILT_USER knote (ident = a per-selector id, udata = the token). */
     private final class UserWaker implements WakerHandle {
         private final long id;
@@ -173,7 +178,7 @@ final class UserFilterWakeup implements Wakeup {
         public void wake() throws IOException {
             int err = trigger(id, token);
             if (err != 0) {
-                throw profile.errno.exception("kevent(NOTE_TRIGGER)", null, -1, "waker=" + id + " token=" + token, err);
+                throw profile.errno.error("kevent(NOTE_TRIGGER)", null, -1, "waker=" + id + " token=" + token, err);
             }
         }
 

@@ -48,7 +48,7 @@ final class WakePipe {
     static WakePipe open(KqueueProfile profile, Kernel kernel) throws IOException {
         try (Memory fds = new Memory(8)) {
             if (kernel.pipe(Pointer.nativeValue(fds)) < 0) {
-                throw profile.errno.exception("pipe", null, -1, null, kernel.errno());
+                throw profile.errno.error("pipe", null, -1, null, kernel.errno());
             }
             WakePipe pipe = new WakePipe(profile, kernel, fds.getInt(0), fds.getInt(4));
             try {
@@ -64,11 +64,11 @@ final class WakePipe {
 
     private void configure(int fd) throws IOException {
         if (kernel.fcntl(fd, KqueueConstants.F_SETFD, KqueueConstants.FD_CLOEXEC) < 0) {
-            throw profile.errno.exception("fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, kernel.errno());
+            throw profile.errno.error("fcntl(F_SETFD, FD_CLOEXEC)", "fd", fd, null, kernel.errno());
         }
         int fl = kernel.fcntl(fd, KqueueConstants.F_GETFL);
         if (fl < 0 || kernel.fcntl(fd, KqueueConstants.F_SETFL, fl | profile.constants.oNonblock) < 0) {
-            throw profile.errno.exception("fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, kernel.errno());
+            throw profile.errno.error("fcntl(F_SETFL, O_NONBLOCK)", "fd", fd, null, kernel.errno());
         }
     }
 
@@ -84,7 +84,7 @@ final class WakePipe {
         KqueueConstants c = profile.constants;
         int err = changes.submitOne(readFd, c.evfiltRead, c.evAdd | c.evReceipt, 0, EventDecoder.PIPE_UDATA);
         if (err != 0) {
-            throw profile.errno.exception("kevent(EV_ADD) wake pipe", "fd", readFd, null, err);
+            throw profile.errno.error("kevent(EV_ADD) wake pipe", "fd", readFd, null, err);
         }
     }
 
@@ -159,7 +159,7 @@ final class WakePipe {
                     return;
                 }
                 if (err != Errno.EINTR) {
-                    throw profile.errno.exception("write", "fd", writeFd, "waker token=" + token, err);
+                    throw profile.errno.error("write", "fd", writeFd, "waker token=" + token, err);
                 }
             }
         }

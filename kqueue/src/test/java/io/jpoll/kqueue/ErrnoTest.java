@@ -55,16 +55,16 @@ class ErrnoTest {
 
     @Test
     void nativeExceptionsNameOperationFdTokenAndTheSymbolicError() {
-        NativeException e = KqueueProfile.MACOS.errno.exception("kevent(EV_ADD)", "fd", 7, "token=3", 9);
+        NativeException e = KqueueProfile.MACOS.errno.error("kevent(EV_ADD)", "fd", 7, "token=3", 9);
         assertEquals("kevent(EV_ADD) fd=7 token=3: EBADF (Bad file descriptor)", e.getMessage());
         assertEquals(9, e.errorCode());
         assertEquals("EBADF", e.errorName());
         assertEquals(7, e.handle());
         assertEquals("kevent(EV_ADD)", e.operation());
 
-        NativeException again = KqueueProfile.FREEBSD.errno.exception("kevent(NOTE_TRIGGER)", null, -1, "waker=4", 35);
+        NativeException again = KqueueProfile.FREEBSD.errno.error("kevent(NOTE_TRIGGER)", null, -1, "waker=4", 35);
         assertEquals("kevent(NOTE_TRIGGER) waker=4: EAGAIN (Resource temporarily unavailable)", again.getMessage());
-        NativeException linux = KqueueProfile.LIBKQUEUE.errno.exception("kqueue", null, -1, null, 24);
+        NativeException linux = KqueueProfile.LIBKQUEUE.errno.error("kqueue", null, -1, null, 24);
         assertEquals("kqueue: EMFILE (Too many open files)", linux.getMessage());
     }
 }
