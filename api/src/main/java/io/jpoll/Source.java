@@ -134,6 +134,14 @@ public final class Source {
      * reaped), the pidfd is closed unwatched and the exit is reported through a descriptor that
      * is readable at once.
      *
+     * <p>On kqueue (macOS, the BSDs) the hold is an {@code EVFILT_PROC} filter with
+     * {@code NOTE_EXIT}, attached to whichever process has the pid when it is added. A pid is not
+     * reused while its process lives, so once {@code isAlive()} has said yes after the add, the
+     * filter is on that process and reports its exit. If {@code isAlive()} says no, or the add
+     * finds no process (ESRCH), the filter is deleted unwatched and the Poll reports the exit
+     * itself. Over libkqueue on Linux the hold is a pidfd, as with epoll, watched through
+     * libkqueue's {@code EVFILT_READ}.
+     *
      * @param process the process
      * @return the source; equal to another made from the same pid
      * @throws NullPointerException     if {@code process} is null

@@ -55,9 +55,14 @@ final class ChangeBatch {
 
     /** Appends a change; the caller includes EV_RECEIPT in {@code flags}. */
     ChangeBatch add(long ident, int filter, int flags, int fflags, long udata) {
+        return add(ident, filter, flags, fflags, 0L, udata);
+    }
+
+    /** Appends a change with a {@code data} argument (a timer's period); with EV_RECEIPT, as above. */
+    ChangeBatch add(long ident, int filter, int flags, int fflags, long data, long udata) {
         filters[count] = filter;
         this.flags[count] = flags;
-        layout.put(view, count++, ident, filter, flags, fflags, 0L, udata);
+        layout.put(view, count++, ident, filter, flags, fflags, data, udata);
         return this;
     }
 

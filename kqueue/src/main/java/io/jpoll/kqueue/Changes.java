@@ -128,23 +128,29 @@ final class Changes {
      * @param token the registration's token for the message, or {@link Long#MIN_VALUE} for none
      */
     void submitChecked(ChangeBatch b, int fd, long token) throws NativeException {
-        int r;
-        if (handoff == null) {
-            r = b.submit(kq);
-        } else {
-            handoff.announce();
-            try {
-                r = b.submit(kq);
-            } finally {
-                handoff.done();
-            }
-        }
+        int r = submitPastPollers(b);
         if (r < 0) {
             int err = kernel.errno();
             if (err != Errno.EINTR) {
                 String op = c.operation(b.flags(0), 0);
                 throw profile.errno.error(op, "fd", fd, token == Long.MIN_VALUE ? null : "token=" + token, err);
             }
+        }
+    }
+
+    /**
+     * Submits a batch, first letting it past a waiting poller where a {@link ChangeHandoff} must
+     * (libkqueue before 2.7); the kevent() return value, -1 with errno set on failure.
+     */
+    int submitPastPollers(ChangeBatch b) {
+        if (handoff == null) {
+            return b.submit(kq);
+        }
+        handoff.announce();
+        try {
+            return b.submit(kq);
+        } finally {
+            handoff.done();
         }
     }
 

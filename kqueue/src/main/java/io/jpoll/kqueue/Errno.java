@@ -22,6 +22,8 @@ final class Errno {
      * OS here, Linux included; EAGAIN, which is not, is {@link #eagain} of each table.
      */
     static final int ENOENT = 2;
+    /** EV_ADD of EVFILT_PROC, and pidfd_open, for a process that is gone. */
+    static final int ESRCH = 3;
     static final int EINTR = 4;
     static final int EBADF = 9;
     static final int ENOMEM = 12;

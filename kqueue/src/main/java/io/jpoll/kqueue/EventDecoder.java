@@ -15,7 +15,11 @@ import java.nio.ByteBuffer;
  *   <li>EVFILT_USER with ident {@link #INTERRUPT_IDENT}: the selector is closing (not reported);</li>
  *   <li>EVFILT_USER with ident {@link #KICK_IDENT}: {@link ClosedWrites} has news (not reported);</li>
  *   <li>EVFILT_USER otherwise: a waker, whose token is the udata itself;</li>
- *   <li>udata {@link #PIPE_UDATA}: the wake pipe (drained through the selector's {@link Wakeup}).</li>
+ *   <li>udata {@link #PIPE_UDATA}: the wake pipe (drained through the selector's {@link Wakeup});</li>
+ *   <li>EVFILT_TIMER: a timer's expiries, reported with their count by {@link Timers} (idents are
+ *       timer numbers of their own: the kernel keys knotes by ident and filter);</li>
+ *   <li>EVFILT_PROC, or a udata with the sign bit ({@link Processes#TAG}) other than the pipe's:
+ *       a watched process exited (reported by {@link Processes}).</li>
  * </ul>
  * A new kind of knote (a timer, a process) gets its own case in {@link #decodeOne}, and its ident
  * space must not meet the ones above.
@@ -38,12 +42,21 @@ final class EventDecoder {
     private final KqueueConstants c;
     private final KqueueFilters filters;
     private final Registrations registrations;
+    /** Null where the selector has no timers or processes (decoder tests). */
+    private final Timers timers;
+    private final Processes processes;
 
     EventDecoder(KqueueProfile profile, Registrations registrations) {
+        this(profile, registrations, null, null);
+    }
+
+    EventDecoder(KqueueProfile profile, Registrations registrations, Timers timers, Processes processes) {
         this.layout = profile.layout;
         this.c = profile.constants;
         this.filters = profile.filters;
         this.registrations = registrations;
+        this.timers = timers;
+        this.processes = processes;
     }
 
     /**
@@ -79,8 +92,20 @@ final class EventDecoder {
             sink.add(udata, EventSink.READABLE);
             return 0;
         }
+        if (filter == c.evfiltTimer) {
+            if (timers != null) {
+                timers.report(layout.ident(records, i), udata, layout.data(records, i), sink);
+            }
+            return 0;
+        }
         if (udata == PIPE_UDATA) {
             return WAKE_PIPE;
+        }
+        if (filter == c.evfiltProc || udata < 0) {
+            if (processes != null) {
+                processes.record(udata & ~Processes.TAG, sink, merge);
+            }
+            return 0;
         }
         long state = registrations.current(udata);
         if (state >= 0) {

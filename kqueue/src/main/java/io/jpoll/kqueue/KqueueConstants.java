@@ -11,17 +11,27 @@ package io.jpoll.kqueue;
  * about which values are shared.
  */
 final class KqueueConstants {
+    /**
+     * {@link #noteNseconds} where the backend keeps EVFILT_TIMER in its default unit, milliseconds:
+     * DragonFly has no other unit; NetBSD (10+: NOTE_NSECONDS 3) and OpenBSD (recent: the same
+     * numbering) have one only in newer kernels, and an older kernel would not refuse the fflags
+     * but read nanoseconds as milliseconds, a million times too long.
+     */
+    static final int NO_TIMER_UNIT = -1;
+
     /** xnu {@code bsd/sys/event.h}; {@code bsd/sys/fcntl.h}. */
     static final KqueueConstants MACOS = new KqueueConstants("macOS",
             -1, -2, -10,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0004);
+            0x01000000, 0x0004,
+            -5, -7, 0x80000000, 0x00000004);
 
     /** freebsd-src {@code sys/sys/event.h}; {@code sys/sys/fcntl.h}. */
     static final KqueueConstants FREEBSD = new KqueueConstants("FreeBSD",
             -1, -2, -11,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0004);
+            0x01000000, 0x0004,
+            -5, -7, 0x80000000, 0x00000008);
 
     /**
      * OpenBSD {@code sys/sys/event.h} (EVFILT_USER -10 is recent; older kernels refuse it and the
@@ -30,7 +40,8 @@ final class KqueueConstants {
     static final KqueueConstants OPENBSD = new KqueueConstants("OpenBSD",
             -1, -2, -10,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0004);
+            0x01000000, 0x0004,
+            -5, -7, 0x80000000, NO_TIMER_UNIT);
 
     /**
      * NetBSD {@code sys/sys/event.h}: filters are {@code 0U, 1U, ... 8U} (EVFILT_USER since
@@ -40,13 +51,15 @@ final class KqueueConstants {
     static final KqueueConstants NETBSD = new KqueueConstants("NetBSD",
             0, 1, 8,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0004);
+            0x01000000, 0x0004,
+            4, 6, 0x80000000, NO_TIMER_UNIT);
 
     /** DragonFly {@code sys/sys/event.h}; {@code sys/sys/fcntl.h}. */
     static final KqueueConstants DRAGONFLY = new KqueueConstants("DragonFly",
             -1, -2, -9,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0004);
+            0x01000000, 0x0004,
+            -5, -7, 0x80000000, NO_TIMER_UNIT);
 
     /**
      * libkqueue {@code include/sys/event.h.in} (it copies FreeBSD's numbers); O_NONBLOCK is
@@ -55,7 +68,8 @@ final class KqueueConstants {
     static final KqueueConstants LIBKQUEUE = new KqueueConstants("libkqueue",
             -1, -2, -11,
             0x0001, 0x0002, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x4000, 0x8000,
-            0x01000000, 0x0800);
+            0x01000000, 0x0800,
+            -5, -7, 0x80000000, 0x00000004);
 
     /** The same on Linux and every BSD: F_GETFD 1, F_SETFD 2, F_GETFL 3, F_SETFL 4, FD_CLOEXEC 1. */
     static final int F_GETFD = 1;
@@ -84,11 +98,24 @@ final class KqueueConstants {
     final int evEof;
     final int noteTrigger;
     final int oNonblock;
+    /** EVFILT_PROC: -5, NetBSD's 4U. */
+    final int evfiltProc;
+    /** EVFILT_TIMER: -7, NetBSD's 6U. */
+    final int evfiltTimer;
+    /** NOTE_EXIT of EVFILT_PROC: 0x80000000 everywhere. */
+    final int noteExit;
+    /**
+     * The EVFILT_TIMER fflags that make {@code data} nanoseconds: xnu and libkqueue 0x4, FreeBSD
+     * 0x8 (the BSDs' NOTE_SECONDS/MSECONDS/USECONDS/NSECONDS bits; the default unit is
+     * milliseconds everywhere), or {@link #NO_TIMER_UNIT}.
+     */
+    final int noteNseconds;
 
     private KqueueConstants(String os, int evfiltRead, int evfiltWrite, int evfiltUser,
                             int evAdd, int evDelete, int evEnable, int evDisable, int evOneshot,
                             int evClear, int evReceipt, int evDispatch, int evError, int evEof,
-                            int noteTrigger, int oNonblock) {
+                            int noteTrigger, int oNonblock, int evfiltProc, int evfiltTimer, int noteExit,
+                            int noteNseconds) {
         this.os = os;
         this.evfiltRead = evfiltRead;
         this.evfiltWrite = evfiltWrite;
@@ -105,6 +132,10 @@ final class KqueueConstants {
         this.evEof = evEof;
         this.noteTrigger = noteTrigger;
         this.oNonblock = oNonblock;
+        this.evfiltProc = evfiltProc;
+        this.evfiltTimer = evfiltTimer;
+        this.noteExit = noteExit;
+        this.noteNseconds = noteNseconds;
     }
 
     /** The operation a change record asks for, for messages: {@code kevent(EV_ADD)}. */

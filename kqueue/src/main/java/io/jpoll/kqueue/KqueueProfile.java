@@ -9,24 +9,28 @@ import io.jpoll.spi.Platform;
  * libkqueue).
  */
 enum KqueueProfile {
-    MACOS(KeventLayout.BSD, KqueueConstants.MACOS, Errno.MACOS, false, Integer.MAX_VALUE),
+    MACOS(KeventLayout.BSD, KqueueConstants.MACOS, Errno.MACOS, false, Integer.MAX_VALUE, true),
     /**
      * FreeBSD whose libc binds {@code kevent@FBSD_1.5}: the 64-byte {@code struct kevent}. The
      * binding picks between this and {@link #FREEBSD_11} from the symbol it got ({@link FreebsdKevent}).
      */
-    FREEBSD(KeventLayout.FREEBSD_12, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
-    /** FreeBSD whose libc binds {@code kevent@FBSD_1.0} (an 11.x userland): the 32-byte {@code struct kevent}. */
-    FREEBSD_11(KeventLayout.BSD, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE),
-    OPENBSD(KeventLayout.BSD, KqueueConstants.OPENBSD, Errno.OPENBSD, false, Integer.MAX_VALUE),
+    FREEBSD(KeventLayout.FREEBSD_12, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE, true),
+    /**
+     * FreeBSD whose libc binds {@code kevent@FBSD_1.0} (an 11.x userland): the 32-byte {@code struct kevent}.
+     * Timers stay in milliseconds there: NOTE_NSECONDS is only relied on from FreeBSD 12.
+     */
+    FREEBSD_11(KeventLayout.BSD, KqueueConstants.FREEBSD, Errno.FREEBSD, false, Integer.MAX_VALUE, false),
+    OPENBSD(KeventLayout.BSD, KqueueConstants.OPENBSD, Errno.OPENBSD, false, Integer.MAX_VALUE, false),
     /** NetBSD: the 40-byte {@code struct kevent}, {@code __kevent50} with {@code size_t} counts. */
-    NETBSD(KeventLayout.NETBSD, KqueueConstants.NETBSD, Errno.NETBSD, true, Integer.MAX_VALUE),
-    DRAGONFLY(KeventLayout.BSD, KqueueConstants.DRAGONFLY, Errno.DRAGONFLY, false, Integer.MAX_VALUE),
+    NETBSD(KeventLayout.NETBSD, KqueueConstants.NETBSD, Errno.NETBSD, true, Integer.MAX_VALUE, false),
+    DRAGONFLY(KeventLayout.BSD, KqueueConstants.DRAGONFLY, Errno.DRAGONFLY, false, Integer.MAX_VALUE, false),
     /**
      * libkqueue on Linux. Its kevent() turns a whole-millisecond timespec into an {@code int} of
      * milliseconds for epoll_wait ({@code 1000 * tv_sec} overflows past 2^31 ms, about 24.8 days),
-     * so longer waits are made unbounded.
+     * so longer waits are made unbounded. Its timers (timerfds) take NOTE_NSECONDS; the selector
+     * still falls back to milliseconds on a libkqueue too old to answer NOTE_VERSION (before 2.6).
      */
-    LIBKQUEUE(KeventLayout.BSD, KqueueConstants.LIBKQUEUE, Errno.LINUX, false, Integer.MAX_VALUE / 1000);
+    LIBKQUEUE(KeventLayout.BSD, KqueueConstants.LIBKQUEUE, Errno.LINUX, false, Integer.MAX_VALUE / 1000, true);
 
     final KeventLayout layout;
     final KqueueConstants constants;
@@ -37,15 +41,21 @@ enum KqueueProfile {
     final long maxTimeoutSeconds;
     /** Interests and records to and from this OS's filters. */
     final KqueueFilters filters;
+    /**
+     * Whether EVFILT_TIMER is given nanoseconds ({@link KqueueConstants#noteNseconds}); otherwise
+     * whole milliseconds, rounded up.
+     */
+    final boolean nanosecondTimers;
 
     KqueueProfile(KeventLayout layout, KqueueConstants constants, Errno errno, boolean sizeTCounts,
-                  long maxTimeoutSeconds) {
+                  long maxTimeoutSeconds, boolean nanosecondTimers) {
         this.layout = layout;
         this.constants = constants;
         this.errno = errno;
         this.sizeTCounts = sizeTCounts;
         this.maxTimeoutSeconds = maxTimeoutSeconds;
         this.filters = new KqueueFilters(constants);
+        this.nanosecondTimers = nanosecondTimers && constants.noteNseconds != KqueueConstants.NO_TIMER_UNIT;
     }
 
     /**

@@ -6,11 +6,14 @@ import io.jpoll.Trigger;
 import io.jpoll.spi.BufferPool;
 import io.jpoll.spi.EventSink;
 import io.jpoll.spi.Selector;
+import io.jpoll.spi.TimerHandle;
 import io.jpoll.spi.Timeouts;
 import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +28,9 @@ import java.util.function.Supplier;
  * per-registration arm described in {@link Registrations}. PRIORITY rides on EVFILT_READ and is
  * refused alone, through {@link #refusal} ({@link KqueueFilters}).
  *
- * <p>A new kind of registration (a timer, a process) is a class beside {@link Registrar} that
- * shares its lock, {@link Changes} and, for its records, a case in {@link EventDecoder}.
+ * <p>Beside {@link Registrar}, the other kinds of knote: {@link Timers} (EVFILT_TIMER) and
+ * {@link Processes} (EVFILT_PROC, or a pidfd over libkqueue), each with a case in
+ * {@link EventDecoder}.
  */
 final class KqueueSelector implements Selector {
     private static final int POOLED_BUFFERS = 8;
@@ -34,6 +38,8 @@ final class KqueueSelector implements Selector {
     private static final int MIN_EVENTS = 64;
     /** The largest event list of one kevent() call; a bigger sink fills over several polls. */
     private static final int MAX_EVENTS = 4096;
+    /** The first libkqueue that answers NOTE_VERSION. */
+    private static final long LIBKQUEUE_2_6 = 0x02060000L;
 
     private final KqueueProfile profile;
     private final Changes changes;
@@ -43,6 +49,8 @@ final class KqueueSelector implements Selector {
     private final Registrations registrations = new Registrations();
     private final ClosedWrites closedWrites = new ClosedWrites();
     private final Registrar registrar;
+    private final Timers timers;
+    private final Processes processes;
     private final EventDecoder decoder;
     private final BufferPool<PollBuffer> pollBuffers = new BufferPool<>(POOLED_BUFFERS);
     /** Made once, so taking and giving a buffer allocates nothing. */
@@ -50,12 +58,20 @@ final class KqueueSelector implements Selector {
     private final Consumer<PollBuffer> freePollBuffer = PollBuffer::free;
     private volatile boolean interrupted;
 
-    private KqueueSelector(Changes changes, Wakeup wakeup) {
+    private KqueueSelector(Changes changes, Wakeup wakeup, boolean millisecondTimers) {
         this.profile = changes.profile();
         this.changes = changes;
         this.wakeup = wakeup;
         this.registrar = new Registrar(lock, changes, registrations, closedWrites, wakeup);
-        this.decoder = new EventDecoder(profile, registrations);
+        Kernel kernel = changes.kernel();
+        this.timers = new Timers(profile, this::replaceTimer,
+                kernel instanceof LongSupplier ? (LongSupplier) kernel : System::nanoTime);
+        if (millisecondTimers) {
+            timers.milliseconds();
+        }
+        this.processes = new Processes(profile, new ProcessHost(), kernel,
+                kernel instanceof Pidfds ? (Pidfds) kernel : Pidfds.NATIVE);
+        this.decoder = new EventDecoder(profile, registrations, timers, processes);
         KeventLayout layout = profile.layout;
         this.newPollBuffer = () -> new PollBuffer(layout, MIN_EVENTS);
     }
@@ -68,7 +84,10 @@ final class KqueueSelector implements Selector {
     static KqueueSelector open(KqueueProfile profile, Kernel kernel) throws IOException {
         Changes changes = Changes.open(profile, kernel);
         try {
-            return new KqueueSelector(changes, WakeupChoice.open(changes));
+            // A libkqueue too old to answer NOTE_VERSION (before 2.6) gets timers in milliseconds.
+            boolean msTimers = profile == KqueueProfile.LIBKQUEUE
+                    && WakeupChoice.libkqueueVersion(changes) < LIBKQUEUE_2_6;
+            return new KqueueSelector(changes, WakeupChoice.open(changes), msTimers);
         } catch (IOException | RuntimeException | Error e) {
             changes.close();
             throw e;
@@ -128,15 +147,19 @@ final class KqueueSelector implements Selector {
     }
 
     /**
-     * One wait of at most {@code wait} nanoseconds, after {@link ClosedWrites}' own events (which
-     * make it a wait of none); whether the select is done: it has events beyond the first
+     * One wait of at most {@code wait} nanoseconds, after the events the selector knows itself,
+     * {@link ClosedWrites}' and the exited {@link Processes}' (which make it a wait of none); whether the select is done: it has events beyond the first
      * {@code before}, or the selector is closing.
      */
     private boolean pollOnce(PollBuffer buffer, EventSink sink, long wait, int before) throws NativeException {
         MergeIndex merge = buffer.merge();
         merge.reset();
         int wanted = Math.min(sink.remaining(), buffer.capacity());
-        if (!closedWrites.isEmpty() && closedWrites.report(decoder, sink, merge, wanted) > 0) {
+        int known = closedWrites.isEmpty() ? 0 : closedWrites.report(decoder, sink, merge, wanted);
+        if (!processes.noExits()) {
+            known += processes.report(sink, merge, Math.min(sink.remaining(), buffer.capacity() - merge.size()));
+        }
+        if (known > 0) {
             wait = 0; // events to return already: only collect what else is ready
             wanted = Math.min(sink.remaining(), buffer.capacity() - merge.size());
             if (wanted == 0) {
@@ -158,6 +181,99 @@ final class KqueueSelector implements Selector {
     }
 
     @Override
+    public TimerHandle newTimer(long token) {
+        return timers.add(token);
+    }
+
+    /** {@link Timers.Changes}: one kevent() call with a delete and / or an add of a timer knote. */
+    private int replaceTimer(long ident, boolean delete, int addFlags, int fflags, long data, long udata) {
+        KqueueConstants c = profile.constants;
+        ChangeBatch b = changes.take();
+        try {
+            if (delete) {
+                b.add(ident, c.evfiltTimer, c.evDelete | c.evReceipt, 0, 0L);
+            }
+            if (addFlags != 0) {
+                b.add(ident, c.evfiltTimer, addFlags, fflags, data, udata);
+            }
+            if (changes.submitPastPollers(b) < 0) {
+                int err = changes.kernel().errno();
+                if (err != Errno.EINTR) {
+                    return err;
+                }
+            }
+            for (int i = 0; i < b.count(); i++) {
+                int e = b.error(i, c);
+                boolean missing = e == Errno.ENOENT && (b.flags(i) & c.evDelete) != 0;
+                if (e != 0 && !missing) {
+                    return e;
+                }
+            }
+            return 0;
+        } finally {
+            changes.give(b);
+        }
+    }
+
+    @Override
+    public void registerProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            processes.register(process, token, interests);
+        }
+    }
+
+    @Override
+    public void reregisterProcess(ProcessHandle process, long token, Interests interests) throws IOException {
+        synchronized (lock) {
+            processes.reregister(process, token, interests);
+        }
+    }
+
+    @Override
+    public void deregisterProcess(ProcessHandle process) throws IOException {
+        synchronized (lock) {
+            processes.deregister(process);
+        }
+    }
+
+    /** {@link Processes.Host}: single changes, and the wake-up, called under the lock. */
+    private final class ProcessHost implements Processes.Host {
+        @Override
+        public int change(long ident, int filter, int flags, int fflags, long udata) {
+            ChangeBatch b = changes.take();
+            try {
+                b.add(ident, filter, flags, fflags, udata);
+                if (changes.submitPastPollers(b) < 0) {
+                    int err = changes.kernel().errno();
+                    if (err != Errno.EINTR) {
+                        return err;
+                    }
+                }
+                return b.error(0, profile.constants);
+            } finally {
+                changes.give(b);
+            }
+        }
+
+        @Override
+        public void kick() throws IOException {
+            wakeup.kick();
+        }
+    }
+
+    /**
+     * The kqueue's own descriptor, which the BSD kernels and xnu make readable while events are
+     * pending (kqueue's own EVFILT_READ / poll support). None over libkqueue: the descriptor its
+     * kqueue() returns is the write end of a pipe that only tells its monitor thread of a close
+     * (linux/platform.c, {@code kq_id = pipefd[1]}), never readable, and the epoll descriptor
+     * behind it is not exposed.
+     */
+    @Override
+    public OptionalInt descriptor() {
+        return profile == KqueueProfile.LIBKQUEUE ? OptionalInt.empty() : OptionalInt.of(changes.kq());
+    }
+
+    @Override
     public void interrupt() {
         interrupted = true;
         wakeup.interrupt();
@@ -167,6 +283,9 @@ final class KqueueSelector implements Selector {
     public void close() {
         wakeup.close();
         changes.close();
+        // After the kqueue: libkqueue keeps knotes of closed descriptors, so its pidfd knotes
+        // are gone only with the kqueue.
+        processes.close();
         pollBuffers.drain(freePollBuffer);
     }
 

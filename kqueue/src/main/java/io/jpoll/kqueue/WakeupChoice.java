@@ -58,7 +58,7 @@ final class WakeupChoice {
     }
 
     /** libkqueue's EVFILT_LIBKQUEUE / NOTE_VERSION, as {@code MMmmpprr}; 0 if it does not answer. */
-    private static long libkqueueVersion(Changes changes) {
+    static long libkqueueVersion(Changes changes) {
         KqueueProfile profile = changes.profile();
         ChangeBatch b = changes.take();
         try {

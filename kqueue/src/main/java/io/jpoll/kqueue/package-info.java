@@ -24,8 +24,11 @@
  * </ul>
  * {@code Kernel} is the seam to the OS, implemented by {@code Natives} over the JNA bindings.
  *
- * <p>A new kind of knote (a timer, a process) plugs in at two places: a registration class
- * beside {@code Registrar} that shares its lock and {@code Changes}, and a case in
- * {@code EventDecoder.decodeOne} for its records, in an ident space of its own.
+ * <p>Beside descriptors, two more kinds of knote, each with a case in
+ * {@code EventDecoder.decodeOne} and an ident space of its own: {@code Timers} and
+ * {@code KqueueTimer} (EVFILT_TIMER, a fresh udata per arm so stale expiries are dropped, the
+ * unit of each OS, the switch from a first delay to the period), and {@code Processes}
+ * (EVFILT_PROC with the {@code isAlive()} check against pid reuse; over libkqueue a pidfd from
+ * {@code Pidfds}, watched with EVFILT_READ). A further kind plugs in the same way.
  */
 package io.jpoll.kqueue;

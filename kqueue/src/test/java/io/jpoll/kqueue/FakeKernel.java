@@ -29,11 +29,22 @@ import java.util.TreeMap;
  *       {@code pipe_kqfilter} answer EPIPE, NetBSD's EBADF, xnu attaches and reports EV_EOF, and
  *       libkqueue reports EV_EOF with EIO (epoll's EPOLLERR);</li>
  *   <li>EVFILT_USER: absent ({@link #userFilter} off: EINVAL) or capped ({@link #userLimit}: ENOMEM,
- *       as OpenBSD's per-process limit).</li>
+ *       as OpenBSD's per-process limit);</li>
+ *   <li>EVFILT_TIMER on a clock the test moves ({@link #advance}): {@code data} in milliseconds, or
+ *       in nanoseconds with the OS's NOTE_NSECONDS (other fflags EINVAL, as FreeBSD's
+ *       {@code filt_timervalidate}); EV_ADD starts it anew; a record's {@code data} is the number of
+ *       expiries since the last one, except that xnu counts a one-shot's elapsed periods too
+ *       ({@code filt_timerprocess}); EV_ONESHOT deletes it after delivery;</li>
+ *   <li>EVFILT_PROC with NOTE_EXIT: ESRCH for a pid no process has (reaped); the knote stays on the
+ *       process it attached to even if the pid is reused; its exit record has EV_EOF and
+ *       EV_ONESHOT, {@code fflags} NOTE_EXIT and {@code data} the status, as every BSD's
+ *       {@code filt_proc};</li>
+ *   <li>{@link Pidfds}: a pidfd, readable (EV_EOF) once its process exited, as libkqueue reports
+ *       one through EVFILT_READ.</li>
  * </ul>
  * It never blocks: a wait with nothing ready returns 0 at once. Single-threaded.
  */
-final class FakeKernel implements Kernel {
+final class FakeKernel implements Kernel, Pidfds, java.util.function.LongSupplier {
     /** How a kernel writes an EV_RECEIPT answer over the change. */
     enum ReceiptStyle {
         /** xnu and libkqueue: the change's flags, with EV_ERROR added. */
@@ -56,7 +67,13 @@ final class FakeKernel implements Kernel {
     static final int O_WRONLY = 1;
     static final int O_RDWR = 2;
 
-    private enum Kind { SOCKET, PIPE_READ, PIPE_WRITE, KQUEUE }
+    private enum Kind { SOCKET, PIPE_READ, PIPE_WRITE, KQUEUE, PIDFD }
+
+    /** A process: the pid is its key in {@link #procs} until reaped. */
+    private static final class Proc {
+        boolean exited;
+        int status;
+    }
 
     /** A descriptor; for a socket the test sets readiness, for a pipe it follows from the ends. */
     private static final class Fd {
@@ -72,6 +89,8 @@ final class FakeKernel implements Kernel {
         int eofFflags;
         /** Bumped on every change of readiness, for EV_CLEAR. */
         int generation;
+        /** PIDFD: its process. */
+        Proc proc;
 
         Fd(Kind kind) {
             this.kind = kind;
@@ -86,6 +105,14 @@ final class FakeKernel implements Kernel {
         boolean disabled;
         boolean triggered;
         int deliveredGeneration = -1;
+        /** EVFILT_TIMER: period in ns, start on the fake clock, expiries delivered, the add's fflags and data. */
+        long period;
+        long start;
+        long delivered;
+        int timerFflags;
+        long timerData;
+        /** EVFILT_PROC: the process it attached to. */
+        Proc proc;
 
         Knote(long ident, int filter) {
             this.ident = ident;
@@ -106,10 +133,17 @@ final class FakeKernel implements Kernel {
     int userLimit = Integer.MAX_VALUE;
     /** Whether EV_DISPATCH is honoured; a kernel that predates it ignores the bit. */
     boolean dispatch = true;
+    /** Non-zero: EV_ADD of EVFILT_PROC answers this errno (EPERM: another user's process). */
+    int procRefusal;
     /** Non-zero: every kevent() with changes fails as a whole with this errno. */
     int changeFailure;
     /** libkqueue's answer to EVFILT_LIBKQUEUE / NOTE_VERSION. */
     long libkqueueVersion = 0x02070000L;
+
+    /** The fake clock, in nanoseconds; {@link #advance} moves it. */
+    long now = 1_000_000_000L;
+    private final Map<Integer, Proc> procs = new HashMap<>();
+    private int nextPid = 1000;
 
     int keventCalls;
     int waits;
@@ -161,6 +195,69 @@ final class FakeKernel implements Kernel {
         f.writeEof |= both;
         f.eofFflags = error;
         f.generation++;
+    }
+
+    /** Moves the fake clock. */
+    void advance(long nanos) {
+        now += nanos;
+    }
+
+    @Override
+    public long getAsLong() {
+        return now;
+    }
+
+    /** A new running process; its pid. */
+    int spawn() {
+        int pid = nextPid++;
+        procs.put(pid, new Proc());
+        return pid;
+    }
+
+    /** The process {@code pid} exits (a zombie until {@link #reap}). */
+    void exit(int pid, int status) {
+        Proc p = procs.get(pid);
+        p.exited = true;
+        p.status = status;
+        for (Fd f : fds.values()) {
+            if (f.proc == p) {
+                f.generation++;
+            }
+        }
+    }
+
+    /** The exited process {@code pid} is reaped: the pid is free. */
+    void reap(int pid) {
+        procs.remove(pid);
+    }
+
+    /** A new process takes the free pid {@code pid}. */
+    void reuse(int pid) {
+        procs.put(pid, new Proc());
+    }
+
+    /**
+     * A handle on the process {@code pid} names now: alive while that process runs, whatever
+     * later takes the pid (the JDK compares start times).
+     */
+    FakeProcess handle(int pid) {
+        Proc p = procs.get(pid);
+        return new FakeProcess(pid, () -> p != null && !p.exited && procs.get(pid) == p);
+    }
+
+    /** Whether {@code pid} names a process that has not exited. */
+    boolean running(int pid) {
+        Proc p = procs.get(pid);
+        return p != null && !p.exited;
+    }
+
+    /** The fflags and data the timer knote {@code ident} of {@code kq} was last added with. */
+    int timerFflags(int kq, long ident) {
+        return kqueues.get(kq).get(new Key(ident, c.evfiltTimer)).timerFflags;
+    }
+
+    long timerData(int kq, long ident) {
+        return kqueues.get(kq).get(new Key(ident, c.evfiltTimer)).timerData;
     }
 
     boolean isOpen(int fd) {
@@ -243,7 +340,7 @@ final class FakeKernel implements Kernel {
                         libkqueueVersion, udata[i]);
                 continue;
             }
-            int err = apply(kq, knotes, ident[i], filter[i], flags[i], fflags[i], udata[i]);
+            int err = apply(kq, knotes, ident[i], filter[i], flags[i], fflags[i], data[i], udata[i]);
             if (err == 0 && (flags[i] & c.evReceipt) == 0) {
                 continue;
             }
@@ -272,7 +369,8 @@ final class FakeKernel implements Kernel {
             kqueues.remove(fd);
         }
         for (LinkedHashMap<Key, Knote> knotes : kqueues.values()) {
-            knotes.values().removeIf(k -> k.ident == fd && k.filter != c.evfiltUser);
+            // Only descriptor knotes: timer idents and pids are not descriptors.
+            knotes.values().removeIf(k -> k.ident == fd && (k.filter == c.evfiltRead || k.filter == c.evfiltWrite));
         }
         if (f.peer >= 0 && fds.containsKey(f.peer)) {
             Fd p = fds.get(f.peer);
@@ -280,6 +378,17 @@ final class FakeKernel implements Kernel {
             p.generation++;
         }
         return 0;
+    }
+
+    @Override
+    public int open(int pid) {
+        Proc p = procs.get(pid);
+        if (p == null) {
+            return -3; // ESRCH
+        }
+        Fd f = new Fd(Kind.PIDFD);
+        f.proc = p;
+        return open(f);
     }
 
     @Override
@@ -369,7 +478,13 @@ final class FakeKernel implements Kernel {
     }
 
     private int apply(int kq, LinkedHashMap<Key, Knote> knotes, long ident, int filter, int flags, int fflags,
-                      long udata) {
+                      long data, long udata) {
+        if (filter == c.evfiltTimer) {
+            return applyTimer(knotes, ident, flags, fflags, data, udata);
+        }
+        if (filter == c.evfiltProc) {
+            return applyProc(knotes, ident, flags, fflags, udata);
+        }
         boolean user = filter == c.evfiltUser;
         if (user && !userFilter) {
             return EINVAL;
@@ -426,6 +541,70 @@ final class FakeKernel implements Kernel {
         return 0;
     }
 
+    private int applyTimer(LinkedHashMap<Key, Knote> knotes, long ident, int flags, int fflags, long data, long udata) {
+        Key key = new Key(ident, c.evfiltTimer);
+        if ((flags & c.evDelete) != 0) {
+            return knotes.remove(key) == null ? ENOENT : 0;
+        }
+        Knote k = knotes.get(key);
+        if ((flags & c.evAdd) == 0) {
+            return k == null ? ENOENT : 0;
+        }
+        long unit;
+        if (fflags == 0) {
+            unit = 1_000_000L;
+        } else if (c.noteNseconds != KqueueConstants.NO_TIMER_UNIT && fflags == c.noteNseconds) {
+            unit = 1L;
+        } else {
+            return EINVAL;
+        }
+        if (data <= 0) {
+            return EINVAL;
+        }
+        if (k == null) {
+            k = new Knote(ident, c.evfiltTimer);
+            knotes.put(key, k);
+        }
+        k.flags = (flags & (c.evOneshot | c.evDispatch)) | c.evClear;
+        k.udata = udata;
+        k.disabled = false;
+        k.period = Math.multiplyExact(data, unit);
+        k.start = now;
+        k.delivered = 0;
+        k.timerFflags = fflags;
+        k.timerData = data;
+        return 0;
+    }
+
+    private int applyProc(LinkedHashMap<Key, Knote> knotes, long ident, int flags, int fflags, long udata) {
+        Key key = new Key(ident, c.evfiltProc);
+        if ((flags & c.evDelete) != 0) {
+            return knotes.remove(key) == null ? ENOENT : 0;
+        }
+        Knote k = knotes.get(key);
+        if (k == null) {
+            if ((flags & c.evAdd) == 0) {
+                return ENOENT;
+            }
+            Proc p = procs.get((int) ident);
+            if (p == null) {
+                return 3; // ESRCH
+            }
+            if (procRefusal != 0) {
+                return procRefusal;
+            }
+            k = new Knote(ident, c.evfiltProc);
+            k.proc = p;
+            knotes.put(key, k);
+        }
+        if ((fflags & c.noteExit) == 0) {
+            return EINVAL; // the fake watches nothing else
+        }
+        k.flags = flags & (c.evOneshot | c.evDispatch | c.evClear);
+        k.udata = udata;
+        return 0;
+    }
+
     private int userKnotes() {
         int n = 0;
         for (LinkedHashMap<Key, Knote> knotes : kqueues.values()) {
@@ -448,6 +627,29 @@ final class FakeKernel implements Kernel {
             int flags = k.flags & ~c.evReceipt;
             int fflags = 0;
             long data = 0;
+            if (k.filter == c.evfiltTimer) {
+                long due = (now - k.start) / k.period - k.delivered;
+                if (due <= 0) {
+                    continue;
+                }
+                k.delivered += due;
+                boolean oneshot = (k.flags & c.evOneshot) != 0;
+                // xnu's filt_timerprocess counts the periods since the add even for a one-shot.
+                data = !oneshot ? due : profile == KqueueProfile.MACOS ? k.delivered : 1;
+                layout.put(out, n++, k.ident, k.filter, flags, 0, data, k.udata);
+                if (oneshot) {
+                    oneshots.add(new Key(k.ident, k.filter));
+                }
+                continue;
+            }
+            if (k.filter == c.evfiltProc) {
+                if (!k.proc.exited) {
+                    continue;
+                }
+                layout.put(out, n++, k.ident, k.filter, flags | c.evEof | c.evOneshot, c.noteExit, k.proc.status, k.udata);
+                oneshots.add(new Key(k.ident, k.filter));
+                continue;
+            }
             if (k.filter == c.evfiltUser) {
                 if (!k.triggered) {
                     continue;
@@ -459,7 +661,11 @@ final class FakeKernel implements Kernel {
                 Fd f = fds.get((int) k.ident);
                 boolean ready;
                 boolean eof;
-                if (k.filter == c.evfiltRead && f.kind == Kind.PIPE_WRITE) {
+                if (f.kind == Kind.PIDFD) {
+                    ready = k.filter == c.evfiltRead && f.proc.exited;
+                    eof = ready;
+                    data = ready ? 1 : 0;
+                } else if (k.filter == c.evfiltRead && f.kind == Kind.PIPE_WRITE) {
                     // xnu's neutered filter for the wrong end (and a bidirectional pipe's read side).
                     ready = f.peerGone;
                     eof = f.peerGone;

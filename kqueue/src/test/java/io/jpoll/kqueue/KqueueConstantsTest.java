@@ -25,6 +25,28 @@ class KqueueConstantsTest {
         assertEquals(user, c.evfiltUser, c.os + " EVFILT_USER");
     }
 
+    /**
+     * EVFILT_PROC, EVFILT_TIMER and NOTE_EXIT per OS (NetBSD numbers filters from 0), and the
+     * NOTE_NSECONDS the backend uses: xnu and libkqueue 0x4, FreeBSD 0x8; none where it keeps
+     * milliseconds (NetBSD's and OpenBSD's newer units are 3, not relied on).
+     */
+    @Test
+    void processAndTimerFiltersPerOs() {
+        assertEvents(KqueueConstants.MACOS, -5, -7, 0x4);
+        assertEvents(KqueueConstants.FREEBSD, -5, -7, 0x8);
+        assertEvents(KqueueConstants.OPENBSD, -5, -7, KqueueConstants.NO_TIMER_UNIT);
+        assertEvents(KqueueConstants.NETBSD, 4, 6, KqueueConstants.NO_TIMER_UNIT);
+        assertEvents(KqueueConstants.DRAGONFLY, -5, -7, KqueueConstants.NO_TIMER_UNIT);
+        assertEvents(KqueueConstants.LIBKQUEUE, -5, -7, 0x4);
+    }
+
+    private static void assertEvents(KqueueConstants c, int proc, int timer, int nseconds) {
+        assertEquals(proc, c.evfiltProc, c.os + " EVFILT_PROC");
+        assertEquals(timer, c.evfiltTimer, c.os + " EVFILT_TIMER");
+        assertEquals(0x80000000, c.noteExit, c.os + " NOTE_EXIT");
+        assertEquals(nseconds, c.noteNseconds, c.os + " NOTE_NSECONDS");
+    }
+
     @ParameterizedTest
     @EnumSource(KqueueProfile.class)
     void flagsAreTheSameEverywhere(KqueueProfile p) {

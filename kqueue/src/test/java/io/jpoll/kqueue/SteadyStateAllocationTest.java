@@ -4,9 +4,11 @@ import io.jpoll.Events;
 import io.jpoll.Interests;
 import io.jpoll.Poll;
 import io.jpoll.Source;
+import io.jpoll.Timer;
 import io.jpoll.Waker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,6 +94,52 @@ class SteadyStateAllocationTest {
             // 20,000 polls and 10,000 wakes; one object per poll would be >= 320,000 bytes.
             assertTrue(allocated < 4096, "allocated " + allocated + " bytes over 20,000 polls");
             assertEquals(17, events.size());
+        }
+    }
+
+    /**
+     * Timers allocate nothing once warm: arming and cancelling one (set, cancel), and polls that
+     * report periodic expiries with their counts, including the one-shot-then-periodic switch.
+     */
+    @Test
+    void armingCancellingAndExpiriesAllocateNothing() throws Exception {
+        try (Poll poll = Poll.open("kqueue")) {
+            Timer armed = poll.timer(1);
+            Timer ticking = poll.timer(2);
+            Timer switching = poll.timer(3);
+            Duration hour = Duration.ofHours(1);
+            Duration tick = Duration.ofNanos(200_000);
+            Duration firstTick = Duration.ofNanos(300_000);
+            Duration timeout = Duration.ofSeconds(1); // made once: a Duration per call is 24 bytes
+            Events events = new Events(8);
+            ticking.set(tick, tick);
+            long[] expiries = new long[1];
+            Runnable round = () -> {
+                try {
+                    armed.set(hour);
+                    armed.cancel();
+                    switching.set(firstTick, tick);
+                    int n = poll.poll(events, timeout);
+                    for (int i = 0; i < n; i++) {
+                        expiries[0] += events.expirations(i);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            for (int i = 0; i < 20_000; i++) {
+                round.run(); // warm up
+            }
+            long thread = Thread.currentThread().getId();
+            long before = THREADS.getThreadAllocatedBytes(thread);
+            long expiriesBefore = expiries[0];
+            for (int i = 0; i < 10_000; i++) {
+                round.run();
+            }
+            long allocated = THREADS.getThreadAllocatedBytes(thread) - before;
+            assertTrue(expiries[0] - expiriesBefore >= 10_000, "every poll reported expiries");
+            // 30,000 set or cancel calls and 10,000 polls; one object each would be >= 480,000 bytes.
+            assertTrue(allocated < 4096, "allocated " + allocated + " bytes over 10,000 rounds");
         }
     }
 }
