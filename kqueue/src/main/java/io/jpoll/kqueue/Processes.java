@@ -109,8 +109,7 @@ final class Processes {
     void register(ProcessHandle process, long token, Interests interests) throws IOException {
         int pid = pid("Registry.register", process, token, interests);
         if (regs.slotOf(pid) >= 0) {
-            throw new AlreadyRegisteredException("Registry.register process " + pid + " token=" + token
-                    + ": already registered with this Poll");
+            throw new AlreadyRegisteredException("Registry.register", "pid", pid, token, null);
         }
         int slot;
         long udata;
@@ -138,8 +137,7 @@ final class Processes {
         int pid = pid("Registry.reregister", process, token, interests);
         int slot = regs.slotOf(pid);
         if (slot < 0) {
-            throw new NotRegisteredException("Registry.reregister process " + pid + " token=" + token
-                    + ": not registered with this Poll");
+            throw new NotRegisteredException("Registry.reregister", "pid", pid, token, null);
         }
         long udata;
         boolean exited;
@@ -161,7 +159,7 @@ final class Processes {
         int pid = pid(process);
         int slot = regs.slotOf(pid);
         if (slot < 0) {
-            throw new NotRegisteredException("Registry.deregister process " + pid + ": not registered with this Poll");
+            throw new NotRegisteredException("Registry.deregister", "pid", pid, null);
         }
         int fd = forget(pid, slot);
         int err;

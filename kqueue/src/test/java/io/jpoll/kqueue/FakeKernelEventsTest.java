@@ -338,7 +338,7 @@ class FakeKernelEventsTest {
         k.exit(pid, 0);
         assertEquals(0, select(s).size());
         NotRegisteredException e = assertThrows(NotRegisteredException.class, () -> s.deregisterProcess(h));
-        assertEquals("Registry.deregister process " + pid + ": not registered with this Poll", e.getMessage());
+        assertEquals("Registry.deregister pid=" + pid + ": not registered with this Poll", e.getMessage());
     }
 
     @ParameterizedTest
@@ -352,7 +352,7 @@ class FakeKernelEventsTest {
         s.reregisterProcess(h, 2, Interests.READABLE.oneshot());
         AlreadyRegisteredException e = assertThrows(AlreadyRegisteredException.class,
                 () -> s.registerProcess(h, 3, Interests.READABLE.oneshot()));
-        assertEquals("Registry.register process " + pid + " token=3: already registered with this Poll", e.getMessage());
+        assertEquals("Registry.register pid=" + pid + " token=3: already registered with this Poll", e.getMessage());
         k.exit(pid, 0);
         EventSink sink = select(s);
         assertEquals(1, sink.size());
