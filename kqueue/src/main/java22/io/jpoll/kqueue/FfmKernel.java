@@ -22,12 +22,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libkqueue's on Linux, the versioned FreeBSD {@code kevent} that was checked. The other calls come
  * from the C library, like JNA's.
  *
- * <p>errno, as in the epoll backend's FFM binding: a capturing downcall slices its state segment
- * on every call, an object only C2's escape analysis removes, and not always; so the hot calls
- * ({@code kevent}, {@code read}, {@code write}) go first through a handle that captures nothing
- * and has only primitive arguments, and only a failed call is repeated once through the capturing
- * handle, whose state segment each thread allocates once. {@link #errno()} reads that segment.
- * Repeating is sound here:
+ * <p>errno: a capturing downcall ({@code captureCallState}) slices its state segment on every
+ * call, a 40-byte object that only C2's escape analysis removes, and not in time or not at all
+ * under load. For the hot calls that is not good enough: the wake pipe's drain reads until EAGAIN,
+ * so a failed {@code read} is part of every pipe wake, and capturing it allocated 40 B per wake
+ * (400,000 B over 10,000 wakes in the allocation test, every run with C1 alone, some runs under
+ * load). So the hot calls ({@code kevent}, {@code read}, {@code write}) go through handles that
+ * capture nothing and take only primitives, and a failed one is repeated once through JNA's
+ * direct mapping of the same symbol ({@link Natives}, always bound, since JNA finds the profile),
+ * which saves errno in native code right after the call and allocates nothing in any tier; the
+ * errno is kept in this thread's state segment, which {@link #errno()} reads. Repeating is sound:
  * <ul>
  * <li>a wait ({@code nchanges == 0}) is repeated with a zero timeout, so it never blocks twice; its
  *     lasting failures (EBADF, EINVAL of the counts) recur, records the repeat finds are the call's
@@ -40,13 +44,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *     written to its slot and the call itself fails only before applying any change (EBADF,
  *     EFAULT, EINVAL, ENOMEM of the copy-in): the repeat is the same call, and when it succeeds its
  *     receipts are the call's;
- * <li>{@code read} and {@code write} of the wake pipe: EAGAIN and EBADF recur.
+ * <li>{@code read} and {@code write} of the wake pipe: EAGAIN and EBADF recur, and a repeat that
+ *     moves bytes is the call's result.
  * </ul>
  * {@code close} is never repeated (the fd may be gone and reused), nor are {@code kqueue},
- * {@code pipe} and {@code fcntl}: they capture always, and are not on a hot path.
+ * {@code pipe} and {@code fcntl}: they are not on a hot path, and capture errno through FFM.
  *
- * <p>No call is {@code critical}: a blocking {@code kevent} must never be, and for the
- * non-blocking ones the epoll binding measured no gain (docs/ARCHITECTURE.md).
+ * <p>No call is {@code critical}. A blocking {@code kevent} must never be, and over libkqueue
+ * even a zero-timeout one can block: before 2.7 a waiting poller holds the kqueue's mutex for its
+ * whole wait (see {@link ChangeHandoff}). For the rest it bought nothing measurable: on JDK 25 over
+ * libkqueue (2026-12, 2 cores loaded by other work, thread CPU time, medians of 5 rounds of
+ * 200,000 calls, 3 alternating JVM runs) a zero-timeout wait took 1,487 to 1,508 ns plain against
+ * 1,509 to 1,876 critical, a change 71 to 77 against 64 to 89, a pipe write and read 2,975 to
+ * 3,163 against 3,031 to 3,710.
  *
  * <p>Loaded by name from {@link KernelBinding}; a static initializer that throws (native access
  * denied, a symbol not bound) makes the backend fall back to JNA.
@@ -80,14 +90,10 @@ final class FfmKernel implements Kernel {
             address(BOUND.kqueueSymbol, "kqueue"), FunctionDescriptor.of(JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle KEVENT_PLAIN = LINKER.downcallHandle(
             address(BOUND.keventSymbol, "kevent"), SIZE_T_COUNTS ? KEVENT50 : KEVENT);
-    private static final MethodHandle KEVENT_ERRNO = LINKER.downcallHandle(
-            address(BOUND.keventSymbol, "kevent"), SIZE_T_COUNTS ? KEVENT50 : KEVENT, CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle PIPE = capturing("pipe", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle READ = plain("read", IO);
-    private static final MethodHandle READ_ERRNO = capturing("read", IO);
     private static final MethodHandle WRITE = plain("write", IO);
-    private static final MethodHandle WRITE_ERRNO = capturing("write", IO);
     /** fcntl is variadic: its third argument is passed as one (macOS arm64 puts those on the stack). */
     private static final MethodHandle FCNTL3 = LINKER.downcallHandle(symbol("fcntl"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
@@ -169,25 +175,33 @@ final class FfmKernel implements Kernel {
             int r = SIZE_T_COUNTS
                     ? (int) KEVENT_PLAIN.invokeExact(kq, changes, (long) nchanges, events, (long) nevents, timeout)
                     : (int) KEVENT_PLAIN.invokeExact(kq, changes, nchanges, events, nevents, timeout);
-            return r >= 0 ? r : keventErrno(kq, changes, nchanges, events, nevents, timeout);
+            return r >= 0 ? r : keventAgain(kq, changes, nchanges, events, nevents, timeout);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    /** The failed call once more, capturing errno; a wait with a zero timeout (see the class comment). */
-    private static int keventErrno(int kq, long changes, int nchanges, long events, int nevents, long timeout)
-            throws Throwable {
-        MemorySegment state = STATE.get();
-        long again = nchanges == 0 ? ZERO_TIMESPEC : timeout;
-        int r = SIZE_T_COUNTS
-                ? (int) KEVENT_ERRNO.invokeExact(state, kq, changes, (long) nchanges, events, (long) nevents, again)
-                : (int) KEVENT_ERRNO.invokeExact(state, kq, changes, nchanges, events, nevents, again);
+    /** The failed call once more, through JNA; a wait with a zero timeout (see the class comment). */
+    private static int keventAgain(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
+        int r = Natives.kevent(kq, changes, nchanges, events, nevents, nchanges == 0 ? ZERO_TIMESPEC : timeout);
+        if (r < 0) {
+            return failed(Natives.errno());
+        }
         if (r == 0 && nchanges == 0) {
-            state.set(JAVA_INT, ERRNO, KqueueProfile.EINTR); // the failure did not last: a signal
-            return -1;
+            return failed(KqueueProfile.EINTR); // the failure did not last: a signal
         }
         return r;
+    }
+
+    /** The failed read or write once more, through JNA. */
+    private static long again(long r) {
+        return r >= 0 ? r : failed(Natives.errno());
+    }
+
+    /** Keeps {@code errno} for {@link #errno()}; returns -1. */
+    private static int failed(int errno) {
+        STATE.get().set(JAVA_INT, ERRNO, errno);
+        return -1;
     }
 
     @Override
@@ -212,7 +226,7 @@ final class FfmKernel implements Kernel {
     public long read(int fd, long buf, long count) {
         try {
             long r = (long) READ.invokeExact(fd, buf, count);
-            return r >= 0 ? r : (long) READ_ERRNO.invokeExact(STATE.get(), fd, buf, count);
+            return r >= 0 ? r : again(Natives.read(fd, buf, count));
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -222,7 +236,7 @@ final class FfmKernel implements Kernel {
     public long write(int fd, long buf, long count) {
         try {
             long r = (long) WRITE.invokeExact(fd, buf, count);
-            return r >= 0 ? r : (long) WRITE_ERRNO.invokeExact(STATE.get(), fd, buf, count);
+            return r >= 0 ? r : again(Natives.write(fd, buf, count));
         } catch (Throwable t) {
             throw unexpected(t);
         }
