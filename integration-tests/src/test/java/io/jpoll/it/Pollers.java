@@ -40,8 +40,9 @@ final class Pollers {
 
     private static boolean insidePoll(StackTraceElement[] stack) {
         // A JNA call shows as a native frame; an FFM downcall's frames are hidden, so its stack
-        // ends in the epoll binding's method.
-        if (stack.length == 0 || !(stack[0].isNativeMethod() || stack[0].getClassName().equals("io.jpoll.epoll.FfmEpollNative"))) {
+        // ends in the backend's FFM binding's method.
+        if (stack.length == 0 || !(stack[0].isNativeMethod() || stack[0].getClassName().equals("io.jpoll.epoll.FfmEpollNative")
+                || stack[0].getClassName().equals("io.jpoll.kqueue.FfmKernel"))) {
             return false;
         }
         for (StackTraceElement frame : stack) {

@@ -20,12 +20,26 @@ final class Binding {
     final Fcntl fcntl;
     /** libkqueue's drain entry point, or null (not libkqueue, or a libkqueue before 2.7). */
     final Function drain;
+    /**
+     * The addresses JNA bound {@code kqueue} and {@code kevent} (or {@code __kevent50}) to, the
+     * very symbols whose {@code struct kevent} the profile describes: the java.lang.foreign
+     * binding calls these, so it cannot pick another version or another library than this one.
+     * 0 where unknown (a binding made in a test).
+     */
+    final long kqueueSymbol;
+    final long keventSymbol;
 
     Binding(KqueueProfile profile, Fcntl fcntl, Function drain) {
+        this(profile, fcntl, drain, 0L, 0L);
+    }
+
+    Binding(KqueueProfile profile, Fcntl fcntl, Function drain, long kqueueSymbol, long keventSymbol) {
         this.profile = profile;
         this.failure = null;
         this.fcntl = fcntl;
         this.drain = drain;
+        this.kqueueSymbol = kqueueSymbol;
+        this.keventSymbol = keventSymbol;
     }
 
     private Binding(String failure) {
@@ -33,6 +47,13 @@ final class Binding {
         this.failure = failure;
         this.fcntl = null;
         this.drain = null;
+        this.kqueueSymbol = 0L;
+        this.keventSymbol = 0L;
+    }
+
+    /** The address of libkqueue's drain entry point, 0 if there is none. */
+    long drainSymbol() {
+        return drain == null ? 0L : com.sun.jna.Pointer.nativeValue(drain);
     }
 
     static Binding unsupported(String why) {
@@ -96,7 +117,8 @@ final class Binding {
                     drain = null; // an older libkqueue: nothing to wait for with
                 }
             }
-            return new Binding(profile, fcntl, drain);
+            String keventName = profile.sizeTCounts ? "__kevent50" : "kevent";
+            return new Binding(profile, fcntl, drain, SymbolVersions.bound(kq, "kqueue"), SymbolVersions.bound(kq, keventName));
         }
 
         /** The profile of the kevent that direct mapping binds below (dlsym's default version). */

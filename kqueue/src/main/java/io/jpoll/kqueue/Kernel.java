@@ -7,11 +7,22 @@ package io.jpoll.kqueue;
  * tested on any machine. Pointers are {@code long} addresses, as in the bindings.
  */
 interface Kernel {
-    /** The real calls. The only implementation loaded outside tests, so every call site stays monomorphic. */
-    Kernel NATIVE = new NativeKernel();
+    /**
+     * The real calls, through the binding {@link KernelBinding} chose once: java.lang.foreign on
+     * JDK 22+, JNA otherwise. The only implementation loaded outside tests, so every call site
+     * stays monomorphic.
+     */
+    Kernel NATIVE = KernelBinding.NATIVE;
 
     int kqueue();
 
+    /**
+     * {@code kevent()}; -1 with {@link #errno()} set on failure. A call that carries changes gives
+     * each of them EV_RECEIPT, room for its receipt in the event list and a zero timeout (as
+     * {@link ChangeBatch} does), so a failure of the call itself (as opposed to a change's, which
+     * its receipt reports) happens before any change is applied: the java.lang.foreign binding
+     * relies on it to learn errno by repeating the call (see FfmKernel).
+     */
     int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout);
 
     int close(int fd);
@@ -27,7 +38,7 @@ interface Kernel {
 
     int fcntl(int fd, int cmd);
 
-    /** errno of this thread's last call through this kernel. */
+    /** errno of this thread's last failed call through this kernel: read it right after a -1. */
     int errno();
 
     /**
@@ -35,60 +46,4 @@ interface Kernel {
      * them later than {@code close()} returns (libkqueue 2.7+); returns at once elsewhere.
      */
     void drainPendingClose();
-
-    /** {@link Kernel} over {@link Natives}. */
-    final class NativeKernel implements Kernel {
-        private NativeKernel() {
-        }
-
-        @Override
-        public int kqueue() {
-            return Natives.kqueue();
-        }
-
-        @Override
-        public int kevent(int kq, long changes, int nchanges, long events, int nevents, long timeout) {
-            return Natives.kevent(kq, changes, nchanges, events, nevents, timeout);
-        }
-
-        @Override
-        public int close(int fd) {
-            return Natives.close(fd);
-        }
-
-        @Override
-        public int pipe(long fds) {
-            return Natives.pipe(fds);
-        }
-
-        @Override
-        public long read(int fd, long buf, long count) {
-            return Natives.read(fd, buf, count);
-        }
-
-        @Override
-        public long write(int fd, long buf, long count) {
-            return Natives.write(fd, buf, count);
-        }
-
-        @Override
-        public int fcntl(int fd, int cmd, int arg) {
-            return Natives.fcntl(fd, cmd, arg);
-        }
-
-        @Override
-        public int fcntl(int fd, int cmd) {
-            return Natives.fcntl(fd, cmd);
-        }
-
-        @Override
-        public int errno() {
-            return Natives.errno();
-        }
-
-        @Override
-        public void drainPendingClose() {
-            Natives.drainPendingClose();
-        }
-    }
 }

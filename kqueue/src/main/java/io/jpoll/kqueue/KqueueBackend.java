@@ -46,4 +46,10 @@ public final class KqueueBackend implements Backend {
         }
         return KqueueSelector.open(Natives.profile());
     }
+
+    /** Names the native binding in use and why, for {@code doctor}: like {@code kqueue (native binding: ffm)}. */
+    @Override
+    public String toString() {
+        return "kqueue (native binding: " + KernelBinding.describe() + ")";
+    }
 }

@@ -29,6 +29,11 @@ final class Natives {
         return Loaded.FAILURE;
     }
 
+    /** What binding found: the profile, or why not, and the symbols bound. */
+    static Binding binding() {
+        return Loaded.BINDING;
+    }
+
     static int kqueue() {
         return Loaded.NETBSD ? NetbsdKqueueNative.kqueue() : KqueueNative.kqueue();
     }
@@ -85,6 +90,7 @@ final class Natives {
 
     /** Loads and binds on first use; a failure leaves PROFILE null and says why in FAILURE. */
     private static final class Loaded {
+        static final Binding BINDING;
         static final KqueueProfile PROFILE;
         static final String FAILURE;
         static final boolean NETBSD;
@@ -94,6 +100,7 @@ final class Natives {
         static {
             Binding b = Binding.of(Platform.os(), System.getProperty("os.version", ""),
                     System.getProperty(LIBRARY_PROPERTY, "").trim(), new Binding.JnaLinker());
+            BINDING = b;
             PROFILE = b.profile;
             FAILURE = b.failure;
             NETBSD = b.profile != null && b.profile.sizeTCounts;
