@@ -287,22 +287,20 @@ public final class TimerQueue {
             return token;
         }
 
-        /**
-         * Arms the timer at {@code System.nanoTime() + delayNanos} (saturating), taken here, so an
-         * expiry is never early against the caller's clock.
-         */
+        // The deadline is System.nanoTime() + delayNanos (saturating), read here: never early
+        // against the caller's clock.
         @Override
         public void set(long delayNanos, long periodNanos) throws IOException {
             queue.schedule(this, saturatingAdd(System.nanoTime(), Math.max(1, delayNanos)), periodNanos);
         }
 
-        /** Takes the timer out of the heap; it never touches the kernel timer. */
+        // Takes the timer out of the heap; it never touches the kernel timer.
         @Override
         public void cancel() {
             queue.unschedule(this);
         }
 
-        /** Takes the timer out of the heap; there is nothing else to release. */
+        // Takes the timer out of the heap; there is nothing else to release.
         @Override
         public void close() {
             queue.unschedule(this);
