@@ -38,6 +38,8 @@ final class EpollFlags {
     /** Flags of timerfd_create: O_CLOEXEC and O_NONBLOCK again (include/uapi/linux/timerfd.h). */
     static final int TFD_CLOEXEC = 0x80000;
     static final int TFD_NONBLOCK = 0x800;
+    /** timerfd_settime: it_value is an absolute time on the timer's clock. */
+    static final int TFD_TIMER_ABSTIME = 1;
     /** include/uapi/linux/time.h; System.nanoTime reads the same clock. */
     static final int CLOCK_MONOTONIC = 1;
 

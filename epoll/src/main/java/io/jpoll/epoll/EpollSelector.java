@@ -73,8 +73,8 @@ final class EpollSelector implements Selector {
     private final boolean nanosecondTimeouts;
     private volatile boolean closing;
     /**
-     * The timers' inner epoll set, made at the first timer under this selector's lock; null until
-     * then. Its record here is told apart as the nudge's is, by EPOLLRDNORM, and from the nudge
+     * The timers' queue and its one timerfd in an inner epoll set, made at the first timer under
+     * this selector's lock; null until then. Its record here is told apart as the nudge's is, by EPOLLRDNORM, and from the nudge
      * by its data, {@link EpollTimers#DATA}.
      */
     private volatile EpollTimers timers;
@@ -196,9 +196,27 @@ final class EpollSelector implements Selector {
         EpollBuffer buffer = buffers.takeOrCreate(newBuffer);
         try {
             buffer.ensure(batch);
-            int n = waitRetryingSignals(buffer, batch, timeoutNanos);
-            if (n > 0 && !closing && decode(buffer, n, sink)) {
-                timers.drain(buffer, sink);
+            long deadline = Timeouts.deadline(timeoutNanos);
+            long remaining = timeoutNanos;
+            for (;;) {
+                int n = waitRetryingSignals(buffer, batch, remaining);
+                if (n <= 0 || closing) {
+                    return;
+                }
+                int before = sink.size();
+                int internal = decode(buffer, n, sink);
+                if (internal == TIMERS) {
+                    timers.drain(buffer, sink);
+                }
+                // The timer queue's one timerfd fires early after a cancel or a later re-set, and
+                // then reports nothing: that wake-up is no event, so wait on with the time left.
+                if (sink.size() != before || internal != TIMERS || remaining == 0) {
+                    return;
+                }
+                remaining = Timeouts.remaining(deadline);
+                if (remaining == 0) {
+                    return;
+                }
             }
         } finally {
             buffers.giveOrFree(buffer, freeBuffer);
@@ -232,21 +250,28 @@ final class EpollSelector implements Selector {
         return calls.epollWait(epfd, buffer.address(), max, Timeouts.millisRoundedUp(nanos, MAX_MILLIS));
     }
 
+    /** What {@link #decode} saw besides user events: the timers' record, the nudge's. */
+    private static final int TIMERS = 1;
+    private static final int NUDGE = 2;
+
     /**
-     * Adds the records' events to the sink; true if the timers' inner set was among them, which
-     * the caller then drains into the room left (at least one slot: that record took none).
+     * Adds the records' events to the sink; returns {@link #TIMERS} and {@link #NUDGE} bits for the
+     * selector's own records among them. The caller drains the timers into the room left (at
+     * least one slot: their record took none).
      */
-    private static boolean decode(EpollBuffer buffer, int n, EventSink sink) {
-        boolean timersReady = false;
+    private static int decode(EpollBuffer buffer, int n, EventSink sink) {
+        int internal = 0;
         for (int i = 0; i < n; i++) {
             int events = buffer.events(i);
             if ((events & EpollFlags.EPOLLRDNORM) == 0) {
                 sink.add(buffer.data(i), EpollFlags.toReadiness(events));
             } else if (buffer.data(i) == EpollTimers.DATA) {
-                timersReady = true;
+                internal |= TIMERS;
+            } else {
+                internal |= NUDGE;
             }
         }
-        return timersReady;
+        return internal;
     }
 
     @Override
@@ -263,34 +288,28 @@ final class EpollSelector implements Selector {
         return new EventFdWaker(fd, calls);
     }
 
+    /** A timer of this selector's one {@link EpollTimers} queue: no fd or syscall per timer. */
     @Override
     public io.jpoll.spi.TimerHandle newTimer(long token) throws IOException {
-        CtlRecord record = new CtlRecord();
-        try {
-            return timers().add(token, record);
-        } finally {
-            record.free();
-        }
+        return timers().newTimer(token);
     }
 
-    /** The timers' inner set, made and added to this set at the first call. */
+    /** The timers' queue, timerfd and inner set, made and added to this set at the first call. */
     private synchronized EpollTimers timers() throws IOException {
         EpollTimers t = timers;
         if (t != null) {
             return t;
         }
-        int inner = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
-        if (inner < 0) {
-            throw Errno.error("epoll_create1", null, -1, "(timers of " + this + ")", -inner);
-        }
+        t = EpollTimers.open(calls, layout, this);
         // IN as well as RDNORM: a nested epoll wakes its watchers with the key EPOLLIN alone, which
         // a record asking for RDNORM alone would ignore (ep_poll_callback), missing every expiry.
-        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, inner, EpollFlags.EPOLLIN | EpollFlags.EPOLLRDNORM, EpollTimers.DATA);
+        int errno = ctl(EpollFlags.EPOLL_CTL_ADD, t.fd(), EpollFlags.EPOLLIN | EpollFlags.EPOLLRDNORM, EpollTimers.DATA);
         if (errno != 0) {
-            calls.close(inner);
+            int inner = t.fd();
+            t.close();
             throw Errno.error("epoll_ctl(ADD)", "fd", inner, "(timers of " + this + ")", errno);
         }
-        timers = t = new EpollTimers(calls, layout, inner);
+        timers = t;
         return t;
     }
 
@@ -347,7 +366,7 @@ final class EpollSelector implements Selector {
         calls.close(interruptFd);
         processes.close();
         if (timers != null) {
-            calls.close(timers.fd());
+            timers.close();
         }
         calls.close(epfd);
         buffers.drain(freeBuffer);

@@ -1,148 +1,139 @@
 package io.jpoll.epoll;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.jpoll.spi.EventSink;
+import io.jpoll.spi.TimerQueue;
 
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.concurrent.locks.StampedLock;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * A selector's timers: one timerfd per timer, all in an inner epoll set of their own, whose fd
- * sits in the selector's set.
+ * A selector's timers: a {@link TimerQueue} in Java behind ONE timerfd, so that setting and
+ * cancelling a timer is a heap operation and only moving the earliest deadline earlier makes a
+ * timerfd_settime. The queue's entries are the selector's {@code TimerHandle}s; they own no fd.
  *
- * <p><b>Why an inner set.</b> Every bit of a registration's 64-bit data is the user's token, so a
- * timerfd registered in the selector's own set with its token could not be told from a user's
- * descriptor with the same token, and the poller must know it is a timer's to read the count.
- * In the inner set the data is the timer's slot here instead; the inner set's own record in the
- * selector's set asks for EPOLLRDNORM, a bit no user registration asks for (as the interrupt
- * nudge does), with data {@link #DATA}: so the decoder knows it without a lookup and no token is
- * reserved. (It asks for EPOLLIN too, which an epoll fd reports alongside: a nested epoll wakes
- * its watchers with the key EPOLLIN alone, and a record asking for RDNORM alone ignores it.) The slot table is an array: no allocation per expiry.
+ * <p><b>Clock.</b> The timerfd counts CLOCK_MONOTONIC and is armed with TFD_TIMER_ABSTIME at the
+ * queue's deadline, an absolute {@code System.nanoTime()} value: on Linux the JDK reads
+ * {@code System.nanoTime} from {@code clock_gettime(CLOCK_MONOTONIC)} (os::javaTimeNanos), so the
+ * kernel fires no earlier than the deadline, and the queue checks {@code now >= deadline} again.
  *
- * <p><b>Trigger.</b> Each timerfd is edge-triggered in the inner set. A timerfd wakes its waiters on
- * every expiry, so every expiry is a new edge, and a periodic timer keeps firing whether or not
- * anyone has read it; an edge hands the record to one inner epoll_wait only. The poller that gets
- * the record reads the timerfd, which returns the expiries so far and zeroes them atomically: so
- * each expiry is counted by exactly one poller, even when an expiry comes between the record and
- * the read (the read counts it, and its new edge later reads EAGAIN and is dropped). EPOLLONESHOT
- * would give the same with a re-arm (an epoll_ctl) per expiry; level triggering would wake every
- * poller for one expiry. The inner set's record in the selector's set is level-triggered, so
- * expiries beyond what a poll can take are left for the next poll, and epoll_wait on the selector
- * reports it only while an inner record is ready (an edge-triggered record whose count a cancel
- * reset to zero is not ready any more).
+ * <p><b>Why an inner set.</b> Every bit of a registration's 64-bit data is the user's token, so the
+ * timerfd registered in the selector's own set could not be told from a user's descriptor with
+ * the same token; and a timerfd reports EPOLLIN alone, never the EPOLLRDNORM by which the
+ * selector tells its own records apart. So the timerfd sits alone in an inner epoll set, whose
+ * record in the selector's set asks for EPOLLRDNORM (which an epoll fd reports) with data
+ * {@link #DATA}: the decoder knows it without a lookup and no token is reserved. It asks for
+ * EPOLLIN too: a nested epoll wakes its watchers with the key EPOLLIN alone, and a record asking
+ * for RDNORM alone would ignore it. The inner set is never waited on: the poller that sees its
+ * record reads the timerfd directly, and an epoll fd is readable only while the timerfd is.
  *
- * <p><b>Never stale.</b> timerfd_settime zeroes the count, so after a re-set or cancel has
- * returned, a read finds only expiries of the new setting, and a record left from the old one
- * reads EAGAIN and is dropped.
+ * <p><b>One drainer per firing.</b> Reading the timerfd returns its count and zeroes it
+ * atomically, so of the pollers that see the record, one reads 8 bytes and drains the queue; the
+ * others read EAGAIN and report nothing. The queue's lock makes each expiry reach one poller even
+ * when two firings are drained at once.
  *
- * <p><b>Closing.</b> A poller reads a timerfd by its number, so a timer's fd must not be closed
- * (and its number reused) between the inner epoll_wait that named it and the read. Pollers drain
- * under the read side of a {@link StampedLock} (no allocation without a writer), and making or
- * closing a timer takes the write side: short, since a drain makes only non-blocking calls.
+ * <p><b>Closing.</b> The fds live as long as the selector, which closes them once at its close,
+ * after its pollers have left; a timer's close only takes its entry out of the queue.
  */
-final class EpollTimers {
+final class EpollTimers implements TimerQueue.Alarm {
     /** The data of the inner set's record in the selector's set. The nudge's is 0. */
     static final long DATA = 1;
 
+    /** struct itimerspec { timespec it_interval; timespec it_value; }, 64-bit fields on LP64. */
+    private static final int VALUE = 16;
+    private static final long NANOS = 1_000_000_000L;
+
     private final EpollNative calls;
-    private final EpollEventLayout layout;
-    private final int epfd;
-    private final StampedLock lock = new StampedLock();
-    /** Guarded by {@link #lock}: the timer in each slot, or null. */
-    private EpollTimer[] slots = new EpollTimer[16];
-    /** Guarded by {@link #lock}: free slot numbers, a stack. */
-    private int[] free = new int[0];
-    private int freeCount;
-    private int used;
+    private final int timerfd;
+    private final int innerfd;
+    /** The itimerspec of every arm, written under the queue's lock: no allocation per arm. */
+    private final Memory spec = new Memory(32);
+    private final ByteBuffer view = spec.getByteBuffer(0, 32).order(ByteOrder.nativeOrder());
+    private final long address = Pointer.nativeValue(spec);
+    private final TimerQueue queue = new TimerQueue(this);
 
-    EpollTimers(EpollNative calls, EpollEventLayout layout, int epfd) {
+    private EpollTimers(EpollNative calls, int timerfd, int innerfd) {
         this.calls = calls;
-        this.layout = layout;
-        this.epfd = epfd;
-    }
-
-    /** The inner set's fd, which the selector adds to its own set and closes. */
-    int fd() {
-        return epfd;
-    }
-
-    /** Makes a disarmed timer: a timerfd added to the inner set with its slot as data. */
-    EpollTimer add(long token, CtlRecord record) throws IOException {
-        int fd = calls.timerfdCreate(EpollFlags.CLOCK_MONOTONIC, EpollFlags.TFD_CLOEXEC | EpollFlags.TFD_NONBLOCK);
-        if (fd < 0) {
-            throw Errno.error("timerfd_create", null, -1, "(timer token=" + token + ")", -fd);
-        }
-        long stamp = lock.writeLock();
-        try {
-            int slot = freeCount > 0 ? free[--freeCount] : used++;
-            if (slot == slots.length) {
-                slots = Arrays.copyOf(slots, slots.length * 2);
-            }
-            int errno = -calls.epollCtl(epfd, EpollFlags.EPOLL_CTL_ADD, fd,
-                    record.fill(layout, EpollFlags.EPOLLIN | EpollFlags.EPOLLET, slot));
-            if (errno != 0) {
-                release(slot);
-                calls.close(fd);
-                throw Errno.error("epoll_ctl(ADD)", "fd", fd, "(timer token=" + token + ")", errno);
-            }
-            EpollTimer timer = new EpollTimer(this, calls, fd, slot, token);
-            slots[slot] = timer;
-            return timer;
-        } finally {
-            lock.unlockWrite(stamp);
-        }
-    }
-
-    /** Takes the timer out of the set and closes its fd, once no poller can be reading it. */
-    void remove(EpollTimer timer) {
-        long stamp = lock.writeLock();
-        try {
-            // Closing the fd removes it from the inner set as well; the DEL says so explicitly.
-            calls.epollCtl(epfd, EpollFlags.EPOLL_CTL_DEL, timer.fd, 0);
-            calls.close(timer.fd);
-            slots[timer.slot] = null;
-            release(timer.slot);
-        } finally {
-            lock.unlockWrite(stamp);
-        }
-    }
-
-    private void release(int slot) {
-        if (freeCount == free.length) {
-            free = Arrays.copyOf(free, Math.max(16, free.length * 2));
-        }
-        free[freeCount++] = slot;
+        this.timerfd = timerfd;
+        this.innerfd = innerfd;
+        spec.clear(); // it_interval stays 0: the queue re-arms for each deadline itself
     }
 
     /**
-     * Reports the timers that have expired, as many as {@code sink} has room for, each as one
-     * event with the count its timerfd read. Called by a poller after its own wait returned the
-     * inner set's record, with its buffer free to reuse (its records are decoded).
+     * Makes the timerfd and the inner set holding it; the caller adds {@link #fd()} to its own set.
+     *
+     * @param owner names the selector in error messages
      */
-    void drain(EpollBuffer buffer, EventSink sink) throws IOException {
-        int max = Math.min(sink.remaining(), buffer.capacity());
-        if (max <= 0) {
-            return;
+    static EpollTimers open(EpollNative calls, EpollEventLayout layout, Object owner) throws IOException {
+        int tfd = calls.timerfdCreate(EpollFlags.CLOCK_MONOTONIC, EpollFlags.TFD_CLOEXEC | EpollFlags.TFD_NONBLOCK);
+        if (tfd < 0) {
+            throw Errno.error("timerfd_create", null, -1, "(timers of " + owner + ")", -tfd);
         }
-        long stamp = lock.readLock();
+        int inner = calls.epollCreate1(EpollFlags.EPOLL_CLOEXEC);
+        if (inner < 0) {
+            calls.close(tfd);
+            throw Errno.error("epoll_create1", null, -1, "(timers of " + owner + ")", -inner);
+        }
+        CtlRecord record = new CtlRecord();
         try {
-            int n = calls.epollWait(epfd, buffer.address(), max, 0);
-            if (n < 0) {
-                // A zero timeout never sleeps, so EINTR cannot come; anything else is a bug here.
-                throw Errno.error("epoll_wait", "fd", epfd, "(timers)", -n);
-            }
-            EpollTimer[] table = slots;
-            long target = buffer.scratch();
-            for (int i = 0; i < n; i++) {
-                EpollTimer timer = table[(int) buffer.data(i)];
-                // read returns 8 bytes or EAGAIN: a re-set or cancel zeroed the count after the
-                // edge, or another poller read it first. Either way there is nothing to report.
-                if (timer != null && calls.read(timer.fd, target, 8) == 8) {
-                    sink.add(timer.token, EventSink.READABLE, buffer.scratchLong());
-                }
+            int errno = -calls.epollCtl(inner, EpollFlags.EPOLL_CTL_ADD, tfd, record.fill(layout, EpollFlags.EPOLLIN, 0));
+            if (errno != 0) {
+                calls.close(inner);
+                calls.close(tfd);
+                throw Errno.error("epoll_ctl(ADD)", "fd", tfd, "(timerfd of " + owner + ")", errno);
             }
         } finally {
-            lock.unlockRead(stamp);
+            record.free();
         }
+        return new EpollTimers(calls, tfd, inner);
+    }
+
+    /** The inner set's fd, which the selector adds to its own set. */
+    int fd() {
+        return innerfd;
+    }
+
+    /** A new disarmed timer: an entry of the queue, no fd of its own. */
+    TimerQueue.Entry newTimer(long token) {
+        return queue.newTimer(token);
+    }
+
+    @Override
+    public void arm(long deadlineNanos) throws IOException {
+        // An it_value of 0 would disarm: a deadline already past fires at once from 1 ns.
+        long at = Math.max(1, deadlineNanos);
+        view.putLong(VALUE, at / NANOS);
+        view.putLong(VALUE + 8, at % NANOS);
+        int r = calls.timerfdSettime(timerfd, EpollFlags.TFD_TIMER_ABSTIME, address, 0);
+        if (r < 0) {
+            throw Errno.error("timerfd_settime", "fd", timerfd, "(timers, deadline=" + at + "ns CLOCK_MONOTONIC)", -r);
+        }
+    }
+
+    /**
+     * Reports the due timers if this poller consumes the timerfd's firing. Called by a poller
+     * whose wait returned the inner set's record, with its buffer free to reuse.
+     *
+     * @return true if the firing was this poller's (the queue was drained)
+     */
+    boolean drain(EpollBuffer buffer, EventSink sink) throws IOException {
+        long got = calls.read(timerfd, buffer.scratch(), 8);
+        if (got == 8) {
+            queue.drainDue(System.nanoTime(), sink);
+            return true;
+        }
+        if (got == -Errno.EAGAIN) {
+            return false; // another poller read it first, or nothing fired since the last read
+        }
+        throw Errno.error("read", "fd", timerfd, "(timerfd)", (int) -got);
+    }
+
+    /** Closes the timerfd and the inner set, once, when the selector closes. */
+    void close() {
+        calls.close(innerfd);
+        calls.close(timerfd);
+        spec.close();
     }
 }
