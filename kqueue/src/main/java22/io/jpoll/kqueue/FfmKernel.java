@@ -188,7 +188,7 @@ final class FfmKernel implements Kernel {
             return failed(Natives.errno());
         }
         if (r == 0 && nchanges == 0) {
-            return failed(KqueueProfile.EINTR); // the failure did not last: a signal
+            return failed(Errno.EINTR); // the failure did not last: a signal
         }
         return r;
     }
