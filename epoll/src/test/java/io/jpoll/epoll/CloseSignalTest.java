@@ -9,10 +9,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-import java.io.File;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,13 +64,13 @@ class CloseSignalTest {
 
     @Test
     void openFailsCleanlyWhenTheCloseSignalCannotJoinTheSet() throws Exception {
-        Set<String> before = openFds();
+        Map<Integer, String> before = OpenFds.list();
         EpollSelector.injectedAddErrno = Errno.ENOSPC;
         NativeException e = assertThrows(NativeException.class, () -> Poll.open("epoll").close());
         assertEquals("ENOSPC", e.errorName(), e::getMessage);
         assertTrue(e.getMessage().startsWith("epoll_ctl(ADD)"), e::getMessage);
         EpollSelector.injectedAddErrno = 0;
-        assertEquals(before, openFds(), "a failed open leaks no descriptor");
+        assertEquals(before, OpenFds.list(), "a failed open leaks no descriptor");
         Poll.open("epoll").close();
     }
 
@@ -91,10 +89,5 @@ class CloseSignalTest {
             Thread.sleep(1);
         }
         fail("the poller did not block in epoll_wait within 5 s: " + Arrays.toString(poller.getStackTrace()));
-    }
-
-    private static Set<String> openFds() {
-        String[] names = new File("/proc/self/fd").list();
-        return names == null ? Set.of() : new HashSet<>(Arrays.asList(names));
     }
 }

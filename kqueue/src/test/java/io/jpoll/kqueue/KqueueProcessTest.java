@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -209,8 +210,8 @@ class KqueueProcessTest {
     /** Whatever jpoll opened to watch processes (the pidfds over libkqueue) is closed with the Poll. */
     @Test
     void nothingIsLeftOpenAfterClose() throws Exception {
-        long before = openFds();
-        assumeTrue(before >= 0, "no /proc/self/fd");
+        assumeTrue(OpenFds.listable(), "no /proc/self/fd");
+        Map<Integer, String> before = OpenFds.list();
         Poll poll = Poll.open("kqueue");
         List<Process> ps = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -231,16 +232,6 @@ class KqueueProcessTest {
             p.getErrorStream().close();
             p.getOutputStream().close();
         }
-        assertEquals(before, openFds(), "descriptors left after close");
-    }
-
-    private static long openFds() throws IOException {
-        Path fds = Path.of("/proc/self/fd");
-        if (!Files.isDirectory(fds)) {
-            return -1;
-        }
-        try (Stream<Path> s = Files.list(fds)) {
-            return s.count() - 1;
-        }
+        assertEquals(before, OpenFds.list(), "descriptors left after close");
     }
 }
