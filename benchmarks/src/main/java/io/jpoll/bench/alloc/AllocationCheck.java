@@ -1,7 +1,9 @@
 package io.jpoll.bench.alloc;
 
+import io.jpoll.bench.Binding;
 import io.jpoll.bench.churn.ChurnBenchmark;
 import io.jpoll.bench.dispatch.DispatchBenchmark;
+import io.jpoll.bench.empty.EmptyPollBenchmark;
 import io.jpoll.bench.wake.WakeBenchmark;
 
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.util.Map;
  * operations; this check runs the very same benchmark methods and states outside JMH, after a
  * JIT warm-up, and reads the thread's allocation counter around them.
  *
- * <p>Usage: {@code AllocationCheck <operations per round> <out.json>}
+ * <p>Usage: {@code AllocationCheck <operations per round> <out.json> <ffm|jna>}: the last argument
+ * is the epoll backend's native binding, which a JVM chooses once, so run.sh runs the check once
+ * per binding.
  */
 public final class AllocationCheck {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -36,28 +40,30 @@ public final class AllocationCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: AllocationCheck <operations> <out.json>");
+        if (args.length != 3) {
+            throw new IllegalArgumentException("usage: AllocationCheck <operations> <out.json> <ffm|jna>");
         }
         int ops = Integer.parseInt(args[0]);
+        String binding = args[2];
+        Binding.use(binding);
         Map<String, double[]> bytesPerOp = new LinkedHashMap<>();
         DispatchBenchmark dispatch = new DispatchBenchmark();
 
-        DispatchBenchmark.JpollLevel level = dispatchState(new DispatchBenchmark.JpollLevel());
+        DispatchBenchmark.JpollLevel level = dispatchState(new DispatchBenchmark.JpollLevel(), binding);
         level.setup();
         try {
             bytesPerOp.put("dispatchJpollLevel", measure(ops, () -> dispatch.jpollLevel(level), null));
         } finally {
             level.close();
         }
-        DispatchBenchmark.JpollEdge edge = dispatchState(new DispatchBenchmark.JpollEdge());
+        DispatchBenchmark.JpollEdge edge = dispatchState(new DispatchBenchmark.JpollEdge(), binding);
         edge.setup();
         try {
             bytesPerOp.put("dispatchJpollEdge", measure(ops, () -> dispatch.jpollEdge(edge), edge::newEdges));
         } finally {
             edge.close();
         }
-        DispatchBenchmark.JpollOneshot oneshot = dispatchState(new DispatchBenchmark.JpollOneshot());
+        DispatchBenchmark.JpollOneshot oneshot = dispatchState(new DispatchBenchmark.JpollOneshot(), binding);
         oneshot.setup();
         try {
             bytesPerOp.put("dispatchJpollOneshot", measure(ops, () -> dispatch.jpollOneshot(oneshot), null));
@@ -76,6 +82,7 @@ public final class AllocationCheck {
 
         WakeBenchmark wake = new WakeBenchmark();
         WakeBenchmark.JpollPair jpollPair = new WakeBenchmark.JpollPair();
+        jpollPair.binding = binding;
         jpollPair.setup();
         try {
             bytesPerOp.put("wakeJpoll", measure(ops / 4, () -> wake.jpoll(jpollPair), null));
@@ -92,6 +99,7 @@ public final class AllocationCheck {
 
         ChurnBenchmark churn = new ChurnBenchmark();
         ChurnBenchmark.JpollState churnState = new ChurnBenchmark.JpollState();
+        churnState.binding = binding;
         churnState.setup();
         try {
             bytesPerOp.put("churnJpoll", measure(ops, () -> churn.jpoll(churnState), null));
@@ -99,7 +107,18 @@ public final class AllocationCheck {
             churnState.close();
         }
 
-        StringBuilder json = new StringBuilder("{\"operations\":").append(ops);
+        EmptyPollBenchmark empty = new EmptyPollBenchmark();
+        EmptyPollBenchmark.JpollState emptyState = new EmptyPollBenchmark.JpollState();
+        emptyState.binding = binding;
+        emptyState.setup();
+        try {
+            bytesPerOp.put("emptyPollJpoll", measure(ops, () -> empty.jpoll(emptyState), null));
+        } finally {
+            emptyState.close();
+        }
+
+        StringBuilder json = new StringBuilder("{\"operations\":").append(ops)
+                .append(",\"binding\":\"").append(binding).append('"');
         bytesPerOp.forEach((k, v) -> json.append(String.format(Locale.ROOT, ",\"%s\":{\"least\":%.4f,\"most\":%.4f}",
                 k, v[0], v[1])));
         json.append("}\n");
@@ -109,7 +128,8 @@ public final class AllocationCheck {
         System.out.print(json);
     }
 
-    private static <T extends DispatchBenchmark.JpollState> T dispatchState(T state) {
+    private static <T extends DispatchBenchmark.JpollState> T dispatchState(T state, String binding) {
+        state.binding = binding;
         state.ready = 64;
         state.source = "socket";
         return state;

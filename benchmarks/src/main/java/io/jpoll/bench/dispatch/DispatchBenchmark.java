@@ -5,6 +5,7 @@ import io.jpoll.Interests;
 import io.jpoll.Poll;
 import io.jpoll.Source;
 import io.jpoll.Trigger;
+import io.jpoll.bench.Binding;
 import io.jpoll.bench.Jvm;
 import io.jpoll.bench.Ready;
 import io.jpoll.bench.Settle;
@@ -36,8 +37,9 @@ import java.util.function.Consumer;
  * readable, and a pass over what it returned (the token and readable flag of each event). The
  * score is the time per poll.
  *
- * <p>jpoll with each trigger, over TCP socket pairs and over eventfds, against the JDK Selector's
- * two idioms over the same kind of socket pairs (a Selector cannot register an eventfd).
+ * <p>jpoll with each trigger, over TCP socket pairs and over eventfds, on each native binding,
+ * against the JDK Selector's two idioms over the same kind of socket pairs (a Selector cannot
+ * register an eventfd).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,6 +58,9 @@ public class DispatchBenchmark {
         public int ready;
         @Param({"socket", "eventfd"})
         public String source;
+        /** The epoll backend's native binding; run.sh passes only jna on a JDK without FFM. */
+        @Param({"ffm", "jna"})
+        public String binding;
 
         final Events events = new Events(EVENTS);
         Fixture fixture;
@@ -66,8 +71,9 @@ public class DispatchBenchmark {
         String label;
 
         void open(Interests interests) throws IOException {
+            Binding.use(binding);
             this.interests = interests;
-            this.label = "jpoll " + interests.trigger() + " over " + source;
+            this.label = "jpoll-" + binding + " " + interests.trigger() + " over " + source;
             fixture = Fixture.open(source, REGISTERED);
             readyIndexes = Ready.spread(REGISTERED, ready);
             poll = Poll.open();

@@ -20,10 +20,13 @@ import java.util.function.IntFunction;
 final class DispatchChart {
     private final JmhResults jmh;
     private final CResults c;
+    /** jpoll is drawn on the JDK's default binding; the tables in RESULTS.md have both. */
+    private final String binding;
 
-    DispatchChart(JmhResults jmh, CResults c) {
+    DispatchChart(JmhResults jmh, CResults c, String binding) {
         this.jmh = jmh;
         this.c = c;
+        this.binding = binding;
     }
 
     void write(Path png) throws IOException {
@@ -34,8 +37,8 @@ final class DispatchChart {
         List<CategoryChart> panels = new ArrayList<>();
 
         CategoryChart sockets = panel("1,000 TCP sockets, K ready: LEVEL and EDGE");
-        series(sockets, "jpoll LEVEL", ks, k -> jmh("jpollLevel", k, "socket"));
-        series(sockets, "jpoll EDGE", ks, k -> jmh("jpollEdge", k, "socket"));
+        series(sockets, "jpoll-" + binding.toUpperCase() + " LEVEL", ks, k -> jmh("jpollLevel", k, "socket"));
+        series(sockets, "jpoll-" + binding.toUpperCase() + " EDGE", ks, k -> jmh("jpollEdge", k, "socket"));
         series(sockets, "Selector selectNow+keys", ks, k -> selector("selectorSelectedKeys", k));
         series(sockets, "Selector selectNow(Consumer)", ks, k -> selector("selectorConsumer", k));
         series(sockets, "C LEVEL", ks, k -> c("socket", "LEVEL", k));
@@ -43,16 +46,16 @@ final class DispatchChart {
         panels.add(sockets);
 
         CategoryChart eventfds = panel("1,000 eventfds, K ready: LEVEL and EDGE");
-        series(eventfds, "jpoll LEVEL", ks, k -> jmh("jpollLevel", k, "eventfd"));
-        series(eventfds, "jpoll EDGE", ks, k -> jmh("jpollEdge", k, "eventfd"));
+        series(eventfds, "jpoll-" + binding.toUpperCase() + " LEVEL", ks, k -> jmh("jpollLevel", k, "eventfd"));
+        series(eventfds, "jpoll-" + binding.toUpperCase() + " EDGE", ks, k -> jmh("jpollEdge", k, "eventfd"));
         series(eventfds, "C LEVEL", ks, k -> c("eventfd", "LEVEL", k));
         series(eventfds, "C EDGE", ks, k -> c("eventfd", "EDGE", k));
         panels.add(eventfds);
 
         CategoryChart oneshot = panel("ONESHOT, re-arming every event (epoll_ctl MOD)");
-        series(oneshot, "jpoll sockets", ks, k -> jmh("jpollOneshot", k, "socket"));
+        series(oneshot, "jpoll-" + binding.toUpperCase() + " sockets", ks, k -> jmh("jpollOneshot", k, "socket"));
         series(oneshot, "C sockets", ks, k -> c("socket", "ONESHOT", k));
-        series(oneshot, "jpoll eventfds", ks, k -> jmh("jpollOneshot", k, "eventfd"));
+        series(oneshot, "jpoll-" + binding.toUpperCase() + " eventfds", ks, k -> jmh("jpollOneshot", k, "eventfd"));
         series(oneshot, "C eventfds", ks, k -> c("eventfd", "ONESHOT", k));
         panels.add(oneshot);
 
@@ -96,7 +99,7 @@ final class DispatchChart {
     }
 
     private Optional<Double> jmh(String method, int k, String source) {
-        return jmh.find("DispatchBenchmark." + method, "ready=" + k, "source=" + source).map(Result::median);
+        return jmh.find("DispatchBenchmark." + method, "binding=" + binding, "ready=" + k, "source=" + source).map(Result::median);
     }
 
     private Optional<Double> selector(String method, int k) {

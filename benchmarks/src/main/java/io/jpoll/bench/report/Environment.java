@@ -27,6 +27,17 @@ final class Environment {
         return "quick".equals(p.getProperty("mode"));
     }
 
+    /** The native bindings this run measured jpoll on, the JDK's default first. */
+    java.util.List<String> bindings() {
+        String b = p.getProperty("bindings", "").trim();
+        return b.isEmpty() ? java.util.List.of() : java.util.List.of(b.split(" +"));
+    }
+
+    /** The binding jpoll uses on this JDK unless told otherwise: the one Echo and IdleScale run on. */
+    String defaultBinding() {
+        return bindings().isEmpty() ? "jna" : bindings().get(0);
+    }
+
     String idleSkipReason() {
         String limit = p.getProperty("fdLimit");
         return limit == null ? "" : " (hard limit " + limit + " fds)";

@@ -4,6 +4,7 @@ import io.jpoll.ClosedPollException;
 import io.jpoll.Events;
 import io.jpoll.Poll;
 import io.jpoll.Waker;
+import io.jpoll.bench.Binding;
 import io.jpoll.bench.Jvm;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,6 +43,10 @@ public class WakeBenchmark {
 
     @State(Scope.Thread)
     public static class JpollPair {
+        /** The epoll backend's native binding; run.sh passes only jna on a JDK without FFM. */
+        @Param({"ffm", "jna"})
+        public String binding;
+
         Poll here;
         Poll there;
         Waker wakeHere;
@@ -50,6 +56,7 @@ public class WakeBenchmark {
 
         @Setup(Level.Trial)
         public void setup() throws IOException {
+            Binding.use(binding);
             here = Poll.open();
             there = Poll.open();
             wakeHere = here.waker(HERE);
