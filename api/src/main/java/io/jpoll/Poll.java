@@ -38,8 +38,8 @@ public final class Poll implements AutoCloseable {
     private final Selector selector;
     private final Registry registry;
     private final Gate gate = new Gate();
-    private final Set<Waker> wakers = ConcurrentHashMap.newKeySet();
-    private final Set<Timer> timers = ConcurrentHashMap.newKeySet();
+    /** The wakers and timers not closed yet, which close releases. */
+    private final Set<PollOwned> owned = ConcurrentHashMap.newKeySet();
     private final CountDownLatch released = new CountDownLatch(1);
     /** Null where the backend cannot wake a blocked poller on Thread.interrupt(). */
     private final InterruptibleWait interruptibleWait;
@@ -188,7 +188,7 @@ public final class Poll implements AutoCloseable {
         }
         try {
             Waker waker = new Waker(this, token, selector.newWaker(token));
-            wakers.add(waker);
+            owned.add(waker);
             return waker;
         } finally {
             gate.exit();
@@ -212,7 +212,7 @@ public final class Poll implements AutoCloseable {
         }
         try {
             Timer timer = new Timer(this, token, selector.newTimer(token));
-            timers.add(timer);
+            owned.add(timer);
             return timer;
         } finally {
             gate.exit();
@@ -274,22 +274,14 @@ public final class Poll implements AutoCloseable {
                 interruptibleWait.close();
             }
             gate.awaitEmpty(toString());
-            for (Waker w : wakers) {
+            for (PollOwned o : owned) {
                 try {
-                    w.release();
+                    o.release();
                 } catch (RuntimeException e) {
                     failure = firstOf(failure, e);
                 }
             }
-            wakers.clear();
-            for (Timer t : timers) {
-                try {
-                    t.release();
-                } catch (RuntimeException e) {
-                    failure = firstOf(failure, e);
-                }
-            }
-            timers.clear();
+            owned.clear();
             try {
                 selector.close();
             } catch (RuntimeException e) {
@@ -320,12 +312,8 @@ public final class Poll implements AutoCloseable {
         return gate;
     }
 
-    void forget(Waker waker) {
-        wakers.remove(waker);
-    }
-
-    void forget(Timer timer) {
-        timers.remove(timer);
+    void forget(PollOwned o) {
+        owned.remove(o);
     }
 
     private void awaitReleased() {

@@ -5,8 +5,6 @@ import io.jpoll.spi.TimerHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A timer owned by a {@link Poll}: its expiries are events with its token, readable, and
@@ -41,26 +39,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * does after its close. Close semantics are the {@link Waker}'s: {@link Poll#close()} releases
  * every timer not closed yet, exactly once.
  */
-public final class Timer implements AutoCloseable {
-    private final Poll poll;
-    private final long token;
+public final class Timer extends PollOwned {
     private final TimerHandle handle;
-    private final Gate gate = new Gate();
-    private final AtomicBoolean released = new AtomicBoolean();
 
     Timer(Poll poll, long token, TimerHandle handle) {
-        this.poll = poll;
-        this.token = token;
+        super(poll, token);
         this.handle = handle;
-    }
-
-    /**
-     * The token that this timer's events carry.
-     *
-     * @return the token given to {@link Poll#timer}
-     */
-    public long token() {
-        return token;
     }
 
     /**
@@ -101,64 +85,37 @@ public final class Timer implements AutoCloseable {
         apply(-1, 0);
     }
 
-    /** Releases the timer; idempotent and thread-safe. Waits for a set or cancel in progress. */
-    @Override
-    public void close() {
-        if (!gate.close()) {
-            return;
-        }
-        gate.awaitEmpty(toString());
-        Gate pollGate = poll.gate();
-        // As in Waker.close: once the Poll is closing, it releases every timer it still lists.
-        if (pollGate.enter()) {
-            try {
-                release();
-                poll.forget(this);
-            } finally {
-                pollGate.exit();
-            }
-        }
-    }
-
-    /** Frees the native handle exactly once; called by close or by the closing Poll. */
-    void release() {
-        if (released.compareAndSet(false, true)) {
-            handle.close();
-        }
-    }
-
     /** set with delayNanos >= 1, or cancel with -1; serialised per timer, as the SPI asks. */
     private void apply(long delayNanos, long periodNanos) {
-        if (!gate.enter()) {
+        if (!enter()) {
             return;
         }
         try {
-            Gate pollGate = poll.gate();
-            if (!pollGate.enter()) {
-                return;
-            }
-            try {
-                synchronized (this) {
-                    if (delayNanos < 0) {
-                        handle.cancel();
-                    } else {
-                        handle.set(delayNanos, periodNanos);
-                    }
+            synchronized (this) {
+                if (delayNanos < 0) {
+                    handle.cancel();
+                } else {
+                    handle.set(delayNanos, periodNanos);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                pollGate.exit();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
-            gate.exit();
+            exit();
         }
     }
 
+    @Override
+    void closeHandle() {
+        handle.close();
+    }
+
     private long nanos(String what, Duration d) {
-        Objects.requireNonNull(d, () -> "Timer.set token=" + token + ": " + what + " is null");
+        if (d == null) { // not requireNonNull with a lambda: that would allocate on every set
+            throw new NullPointerException("Timer.set token=" + token() + ": " + what + " is null");
+        }
         if (d.isNegative()) {
-            throw new IllegalArgumentException("Timer.set token=" + token + ": " + what + " is negative: " + d);
+            throw new IllegalArgumentException("Timer.set token=" + token() + ": " + what + " is negative: " + d);
         }
         // Beyond about 292 years: the backend caps it at what the OS holds anyway.
         return d.getSeconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : d.toNanos();
@@ -166,6 +123,6 @@ public final class Timer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Timer{token=" + token + (released.get() ? ", closed" : "") + "}";
+        return "Timer{token=" + token() + (isReleased() ? ", closed" : "") + "}";
     }
 }

@@ -4,7 +4,6 @@ import io.jpoll.spi.WakerHandle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Makes a {@link Poll#poll} return, from any thread: the poll reports an event with this waker's
@@ -22,26 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Actions of a thread before {@link #wake()} happen-before the actions of the thread whose poll
  * reports that wake, after that poll returns (see {@link Registry}).
  */
-public final class Waker implements AutoCloseable {
-    private final Poll poll;
-    private final long token;
+public final class Waker extends PollOwned {
     private final WakerHandle handle;
-    private final Gate gate = new Gate();
-    private final AtomicBoolean released = new AtomicBoolean();
 
     Waker(Poll poll, long token, WakerHandle handle) {
-        this.poll = poll;
-        this.token = token;
+        super(poll, token);
         this.handle = handle;
-    }
-
-    /**
-     * The token that the events of this waker's wakes carry.
-     *
-     * @return the token given to {@link Poll#waker}
-     */
-    public long token() {
-        return token;
     }
 
     /**
@@ -50,57 +35,25 @@ public final class Waker implements AutoCloseable {
      * @throws UncheckedIOException if the OS refuses
      */
     public void wake() {
-        if (!gate.enter()) {
+        if (!enter()) {
             return;
         }
         try {
-            Gate pollGate = poll.gate();
-            // Also the release half of the happens-before edge to the woken poller (see Gate).
-            if (!pollGate.enter()) {
-                return;
-            }
-            try {
-                handle.wake();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                pollGate.exit();
-            }
+            handle.wake();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
-            gate.exit();
+            exit();
         }
     }
 
-    /** Releases the waker; idempotent and thread-safe. Waits for a wake in progress to finish. */
     @Override
-    public void close() {
-        if (!gate.close()) {
-            return;
-        }
-        gate.awaitEmpty(toString());
-        Gate pollGate = poll.gate();
-        // While the Poll is open its selector still holds this waker; release through it. Once it
-        // is closing, Poll.close releases every waker it still lists, so this one must stay listed:
-        // forgetting it here would leak its descriptor.
-        if (pollGate.enter()) {
-            try {
-                release();
-                poll.forget(this);
-            } finally {
-                pollGate.exit();
-            }
-        }
-    }
-
-    /** Frees the native handle exactly once; called by close or by the closing Poll. */
-    void release() {
-        if (released.compareAndSet(false, true)) {
-            handle.close();
-        }
+    void closeHandle() {
+        handle.close();
     }
 
     @Override
     public String toString() {
-        return "Waker{token=" + token + (released.get() ? ", closed" : "") + "}";
+        return "Waker{token=" + token() + (isReleased() ? ", closed" : "") + "}";
     }
 }
