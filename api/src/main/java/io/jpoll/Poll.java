@@ -228,7 +228,9 @@ public final class Poll implements AutoCloseable {
      *
      * <p>The epoll fd on Linux and the kqueue fd on macOS and the BSDs. While a thread is
      * interrupted in a poll of this Poll (see {@link #poll}), the descriptor may be readable
-     * without an event. IOCP has no pollable descriptor: on Windows this is empty.
+     * without an event. IOCP has no pollable descriptor: on Windows this is empty. So is it over
+     * libkqueue (the kqueue emulation some Linux systems use), whose kqueue descriptor never
+     * becomes readable.
      *
      * @return the descriptor, or empty where the OS has none
      * @throws ClosedPollException if the Poll is closed

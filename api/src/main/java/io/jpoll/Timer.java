@@ -28,11 +28,17 @@ import java.time.Duration;
  * setting. A poll already under way on another thread may still report an expiry that it consumed
  * before the call took effect: that expiry happened first.
  *
- * <p><b>Precision.</b> Nanoseconds on Linux (timerfd on {@code CLOCK_MONOTONIC}), on macOS and on
- * FreeBSD 12+ ({@code EVFILT_TIMER} with {@code NOTE_NSECONDS}); whole milliseconds, rounded up,
- * where the kqueue has no finer unit (NetBSD, OpenBSD, libkqueue older than 2.x) and on Windows
- * the waitable timer's 100 ns ticks, rounded up. Delays beyond what the OS holds (hundreds of
- * years) are capped there.
+ * <p><b>Precision.</b> Nanoseconds on Linux (timerfd on {@code CLOCK_MONOTONIC}), on macOS, on
+ * FreeBSD 12+ and over libkqueue 2.6+ ({@code EVFILT_TIMER} with {@code NOTE_NSECONDS}); whole
+ * milliseconds, rounded up, where the kqueue has no finer unit (FreeBSD 11, NetBSD, OpenBSD,
+ * DragonFly, older libkqueue); on Windows the waitable timer's 100 ns ticks, rounded up (about
+ * 15.6 ms ticks before Windows 10 1803, which lacks high-resolution timers). Delays beyond what the
+ * OS holds (hundreds of years) are capped there.
+ *
+ * <p><b>Cost.</b> No timer costs a thread, and an armed idle timer costs a poll nothing. On Linux
+ * all timers of a Poll share one timerfd behind a deadline heap, so {@link #set} and
+ * {@link #cancel()} make a system call only when the Poll's earliest deadline moves earlier; on
+ * kqueue and Windows each of them is one system call.
  *
  * <p><b>Closing.</b> {@link #close()} disarms the timer and releases its native handle; after it,
  * or after the Poll closed, {@link #set} and {@link #cancel()} do nothing, as {@link Waker#wake()}
