@@ -104,8 +104,13 @@ final class WakePipe {
 
     /** Drains the pipe and reports the pending wakers that fit into {@code sink}. */
     void collect(EventSink sink) {
-        while (kernel.read(readFd, scratchAddress, scratch.size()) > 0) {
-            // keep draining until EAGAIN (or EOF, which a pipe we hold both ends of never gives)
+        long size = scratch.size();
+        // A read returns what the pipe holds, up to the buffer; a shorter one has emptied it, so
+        // only a full one needs another (which may then end in EAGAIN). A write that lands after
+        // the read makes the pipe readable again: its wake is the next poll's. EOF never comes
+        // from a pipe whose both ends we hold.
+        while (kernel.read(readFd, scratchAddress, size) == size) {
+            // keep draining
         }
         boolean left = false;
         for (PipeWaker w : wakers) {

@@ -400,8 +400,12 @@ final class FakeKernel implements Kernel, Pidfds, java.util.function.LongSupplie
         return 0;
     }
 
+    /** How many read() calls the selector made: one system call each on a real kernel. */
+    int reads;
+
     @Override
     public long read(int fd, long buf, long count) {
+        reads++;
         Fd f = fds.get(fd);
         if (f == null || f.kind != Kind.PIPE_READ) {
             return fail(EBADF);

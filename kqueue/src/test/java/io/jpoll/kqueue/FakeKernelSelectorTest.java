@@ -171,6 +171,20 @@ class FakeKernelSelectorTest {
         assertEquals(List.of(), pollNow(s));
     }
 
+    /** A pipe wake costs one read: a read shorter than the buffer has emptied the pipe already. */
+    @ParameterizedTest
+    @EnumSource(KqueueProfile.class)
+    void aPipeWakeIsDrainedWithOneRead(KqueueProfile p) throws IOException {
+        FakeKernel k = new FakeKernel(p);
+        k.userLimit = 1; // the close signal's knote: wakers use the pipe
+        KqueueSelector s = open(k);
+        io.jpoll.spi.WakerHandle piped = s.newWaker(7);
+        piped.wake();
+        int before = k.reads;
+        assertEquals(List.of(7L), pollNow(s));
+        assertEquals(1, k.reads - before, "read() calls to drain one wake");
+    }
+
     /**
      * A kernel that predates EV_DISPATCH ignores the bit: a ONESHOT filter stays enabled after its
      * event, and every later kevent() returns its record only for the decoder to drop it, so a poll
